@@ -1,0 +1,42 @@
+# hwverify — every target installs what it needs (a .venv with pinned dependencies, iverilog via apt).
+PY      ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+JOBS    ?= 2
+
+.PHONY: setup demo test test-all bench clean sysdeps
+
+setup: $(STAMP) sysdeps
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# System tools: Icarus Verilog is needed by the simulator-backed layers.
+sysdeps:
+	@if ! command -v iverilog >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing iverilog with apt-get"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog >/dev/null) \
+	      || echo "warning: could not install iverilog; simulator tests will be skipped"; \
+	  else echo "warning: iverilog missing and not root; simulator tests will be skipped"; fi; \
+	fi
+
+demo: setup
+	$(VPY) -m hwverify.demo
+
+test: setup
+	$(VPY) -m pytest -q -n $(JOBS) -p no:cacheprovider
+
+test-all: setup
+	$(VPY) -m pytest -q -n $(JOBS) -p no:cacheprovider -m ''
+
+bench: setup
+	$(VPY) bench/evaluator_speed.py
+	$(VPY) bench/hwmcc.py
+
+clean:
+	rm -rf $(VENV) .hwverify build *.egg-info
