@@ -1,0 +1,174 @@
+"""The ``hwverify`` command.
+
+``hwverify bmc|prove|cover DESIGN...`` loads a design, runs an engine, has the
+kernel re-check every PASS certificate and FAIL trace, and prints per-property
+results. Exit codes follow SBY: 0 PASS, 2 FAIL, 4 UNKNOWN, 8 TIMEOUT, 16 ERROR.
+User errors print one ``file:line: message`` line (no traceback unless
+``--debug``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+from hwverify.errors import HwverifyError
+from hwverify.prover.result import ERROR, EXIT_CODES, FAIL, PASS, EngineOptions, Result
+
+EXIT_ERROR = EXIT_CODES[ERROR]
+
+
+def _add_design_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("design", nargs="+", help="design files (.btor2/.btor, .v/.sv)")
+    p.add_argument("--top", help="top module (Verilog)")
+    p.add_argument("--frontend", choices=["pyverilog", "yosys"], default="pyverilog")
+    p.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VAL")
+    p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR")
+    p.add_argument("--assert", dest="asserts", action="append", default=[], metavar="EXPR")
+    p.add_argument("--assume", dest="assumes", action="append", default=[], metavar="EXPR")
+    p.add_argument("--cover", dest="covers", action="append", default=[], metavar="EXPR")
+
+
+def _add_run_args(p: argparse.ArgumentParser, default_engine: str) -> None:
+    p.add_argument("--depth", type=int, default=20, help="bound (BMC/cover steps, max induction depth)")
+    p.add_argument("--timeout", type=float, default=None, help="wall-clock limit in seconds")
+    p.add_argument("--engine", default=default_engine, help="engine: bmc, kind")
+    p.add_argument("--solver", default="bitwuzla", help="bitwuzla, cvc5, z3, pysmt")
+    p.add_argument("--kernel-solver", default=None, help="solver for the kernel (default: a different one)")
+    p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
+    p.add_argument("--vcd", metavar="PATH", help="write the trace(s) as VCD")
+    p.add_argument("--trace-json", metavar="PATH", help="write the trace(s) as JSON")
+    p.add_argument("--certificate", metavar="DIR", help="export certificates of PASS results")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hwverify", description="Prove properties of RTL designs, with checked evidence.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, engine, help_ in (("bmc", "bmc", "bounded model checking of assertions"),
+                                ("prove", "kind", "unbounded proof of assertions"),
+                                ("cover", "cover", "reach cover goals")):
+        p = sub.add_parser(name, help=help_)
+        _add_design_args(p)
+        _add_run_args(p, engine)
+    p = sub.add_parser("check-proof", help="re-check an exported certificate directory")
+    p.add_argument("directory")
+    p.add_argument("--solver", default=None)
+    p.add_argument("--timeout", type=float, default=None)
+    return parser
+
+
+def load_design(args: argparse.Namespace):
+    """Read the design files into one TransitionSystem and add CLI properties."""
+    from hwverify.design import load_system
+    defines = dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
+    return load_system(args.design, top=args.top, frontend=args.frontend, defines=defines,
+                       include_dirs=args.include, asserts=args.asserts, assumes=args.assumes, covers=args.covers)
+
+
+def run_engine(system, args: argparse.Namespace, progress) -> Result:
+    from hwverify.prover.registry import make_engine
+    options = EngineOptions(solver=args.solver, timeout=args.timeout, progress=progress,
+                            simple_path=not args.no_simple_path)
+    engine = make_engine(args.engine, system, options, mode=args.command)
+    return engine.check(args.depth)
+
+
+def check_evidence(system, result: Result, kernel_solver: str | None) -> None:
+    """Kernel-check every certificate and trace; rejected evidence turns the verdict into ERROR."""
+    from hwverify.kernel import check_certificate, check_trace
+    for p in result.properties:
+        report = None
+        if p.certificate is not None:
+            report = check_certificate(system, p.certificate, solver=kernel_solver)
+        elif p.trace is not None:
+            report = check_trace(system, p.trace)
+        if report is None:
+            continue
+        p.checked = report.ok
+        if not report.ok:
+            p.reason = f"kernel rejected the {p.status} evidence: {'; '.join(report.details)}"
+            p.status = ERROR
+
+
+def _trace_path(base: str, prop: str, multiple: bool) -> str:
+    if not multiple:
+        return base
+    root, ext = os.path.splitext(base)
+    return f"{root}.{prop}{ext}"
+
+
+def write_outputs(system, result: Result, args: argparse.Namespace) -> None:
+    from hwverify.report.vcd import write_vcd
+    from hwverify.semantics.replay import annotate_trace
+    traced = [p for p in result.properties if p.trace is not None]
+    for p in traced:
+        annotate_trace(system, p.trace)
+        if args.vcd:
+            with open(_trace_path(args.vcd, p.name, len(traced) > 1), "w") as fh:
+                write_vcd(system, p.trace, fh)
+        if args.trace_json:
+            p.trace.dump(_trace_path(args.trace_json, p.name, len(traced) > 1))
+    if args.certificate:
+        from hwverify.kernel.certdir import write_certificate_dir
+        for p in result.properties:
+            if p.status == PASS and p.certificate is not None:
+                write_certificate_dir(system, p.certificate, os.path.join(args.certificate, p.name))
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from hwverify.report.console import ProgressDisplay, print_result, print_trace
+    system = load_design(args)
+    progress = ProgressDisplay(enabled=None if not args.json else False)
+    try:
+        result = run_engine(system, args, progress)
+    finally:
+        progress.close()
+    if not args.no_check:
+        check_evidence(system, result, args.kernel_solver)
+    write_outputs(system, result, args)
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        for p in result.properties:
+            if p.trace is not None and p.status in (FAIL, PASS):
+                print_trace(p.trace)
+        print_result(result)
+    return result.exit_code
+
+
+def cmd_check_proof(args: argparse.Namespace) -> int:
+    from hwverify.kernel.certdir import check_certificate_dir
+    report = check_certificate_dir(args.directory, solver=args.solver, timeout=args.timeout)
+    print(report)
+    return 0 if report.ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check-proof":
+            return cmd_check_proof(args)
+        return cmd_verify(args)
+    except HwverifyError as e:
+        if args.debug:
+            raise
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as e:  # noqa: BLE001 - a bug must still give a clean ERROR exit
+        if args.debug:
+            raise
+        print(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

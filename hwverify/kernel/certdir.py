@@ -1,0 +1,84 @@
+"""Certificates on disk: write and re-check a certificate directory.
+
+Layout: ``manifest.json`` (property, method, k, flags, design hash, solver),
+``model.btor2`` (the system), ``invariant.btor2`` (the same system whose only
+assertion is the invariant), and ``obligations/<name>.smt2``, each a
+standalone script any SMT solver can check (``unsat`` expected).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from hwverify.kernel.check import CheckReport, check_certificate
+from hwverify.kernel.obligations import build_obligations
+from hwverify.semantics import smtlib
+from hwverify.semantics import terms as T
+from hwverify.semantics.btor2 import read_btor2, write_btor2
+from hwverify.semantics.certificate import Certificate
+from hwverify.semantics.system import Property, TransitionSystem
+
+FORMAT = "hwverify-certificate/1"
+
+
+def write_certificate_dir(system: TransitionSystem, cert: Certificate, path: str) -> None:
+    """Export ``cert`` for ``system`` as a self-contained directory."""
+    os.makedirs(os.path.join(path, "obligations"), exist_ok=True)
+    model = write_btor2(system)
+    inv = T.and_all(cert.invariant)
+    inv_system = system.with_properties(asserts=[Property("invariant", inv, "assert")])
+    prop = system.property(cert.prop)
+    obligations = build_obligations(system, prop.term, inv, cert.k, cert.simple_path, cert.bounded)
+    manifest = {
+        "format": FORMAT, "property": cert.prop, "method": cert.method, "k": cert.k,
+        "simple_path": cert.simple_path, "bounded": cert.bounded, "solver": cert.solver,
+        "design_sha256": hashlib.sha256(model.encode()).hexdigest(),
+        "obligations": [f"obligations/{ob.name}.smt2" for ob in obligations],
+    }
+    _write(path, "model.btor2", model)
+    _write(path, "invariant.btor2", write_btor2(inv_system))
+    for ob in obligations:
+        _write(path, f"obligations/{ob.name}.smt2", smtlib.script([ob.formula]))
+    _write(path, "manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+def _write(root: str, name: str, text: str) -> None:
+    with open(os.path.join(root, name), "w") as fh:
+        fh.write(text)
+
+
+def _read(root: str, name: str) -> str:
+    with open(os.path.join(root, name)) as fh:
+        return fh.read()
+
+
+def check_certificate_dir(path: str, solver: str | None = None, timeout: float | None = None) -> CheckReport:
+    """Re-check a certificate directory from its model and invariant alone."""
+    try:
+        manifest = json.loads(_read(path, "manifest.json"))
+        if manifest.get("format") != FORMAT:
+            return CheckReport(False, path, [f"unknown certificate format {manifest.get('format')!r}"])
+        model_text = _read(path, "model.btor2")
+        if hashlib.sha256(model_text.encode()).hexdigest() != manifest["design_sha256"]:
+            return CheckReport(False, path, ["model.btor2 does not match the design hash in manifest.json"])
+        system = read_btor2(model_text, os.path.join(path, "model.btor2"))
+        inv_system = read_btor2(_read(path, "invariant.btor2"), os.path.join(path, "invariant.btor2"))
+        if len(inv_system.asserts) != 1:
+            return CheckReport(False, path, ["invariant.btor2 must hold exactly one assertion"])
+        cert = Certificate(manifest["property"], [inv_system.asserts[0].term], int(manifest["k"]),
+                           bool(manifest["simple_path"]), manifest["method"], manifest["solver"],
+                           bounded=bool(manifest["bounded"]))
+        prop = system.property(cert.prop)
+        expected = build_obligations(system, prop.term, cert.invariant[0], cert.k, cert.simple_path, cert.bounded)
+    except (OSError, KeyError, ValueError, TypeError) as e:
+        return CheckReport(False, path, [f"malformed certificate: {e}"])
+    for ob in expected:
+        name = f"obligations/{ob.name}.smt2"
+        try:
+            stored = _read(path, name)
+        except OSError:
+            return CheckReport(False, path, [f"missing {name}"])
+        if stored != smtlib.script([ob.formula]):
+            return CheckReport(False, path, [f"{name} differs from the obligation rebuilt from the model"])
+    return check_certificate(system, cert, solver=solver, timeout=timeout)

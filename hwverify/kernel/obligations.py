@@ -1,0 +1,78 @@
+"""The proof obligations of a certificate, built from scratch.
+
+For system S (init I, transition T, constraints C), property P and a claimed
+invariant Inv (a conjunction) with depth k, every obligation below must be
+UNSAT. ``x#j`` is the copy of variable x in frame j.
+
+  base_j  (0 <= j < k):  I ∧ T(0..j-1) ∧ C(0..j) ∧ ¬Inv#j
+  step    (unless bounded):  T(0..k-1) ∧ C(0..k) ∧ Inv#0 ∧ … ∧ Inv#(k-1)
+                             [∧ states#i ≠ states#j for all i < j <= k] ∧ ¬Inv#k
+  safety  (unless bounded):  C#0 ∧ Inv#0 ∧ ¬P#0
+
+base + step say every reachable frame (whose constraints hold) satisfies Inv,
+safety that Inv gives P. A bounded certificate (from BMC) claims only frames
+0..k-1 and needs Inv to be P itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hwverify.semantics import terms as T
+from hwverify.semantics.system import TransitionSystem
+from hwverify.semantics.terms import Term
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A named formula that must be unsatisfiable."""
+
+    name: str
+    formula: Term
+
+
+class Frames:
+    """Frame copies ``x#j`` of the system's variables (the kernel's own unrolling)."""
+
+    def __init__(self, system: TransitionSystem):
+        self.system = system
+        self._maps: list[dict[Term, Term]] = []
+
+    def at(self, term: Term, j: int) -> Term:
+        while len(self._maps) <= j:
+            i = len(self._maps)
+            self._maps.append({v: T.var(f"{v.name}#{i}", v.sort) for v in self.system.variables})
+        return T.substitute_all([term], {}, self._maps[j])[0]  # the frame map doubles as memo
+
+    def init(self) -> Term:
+        return T.and_all(T.eq(self.at(s, 0), self.at(v, 0)) for s, v in self.system.init.items())
+
+    def trans(self, j: int) -> Term:
+        return T.and_all(T.eq(self.at(s, j + 1), self.at(n, j)) for s, n in self.system.next.items())
+
+    def constraints(self, j: int) -> Term:
+        return T.and_all(self.at(c, j) for c in self.system.constraints)
+
+    def path(self, last: int) -> Term:
+        """Transitions 0..last-1 and constraints in frames 0..last."""
+        return T.and_all([self.trans(j) for j in range(last)] + [self.constraints(j) for j in range(last + 1)])
+
+
+def build_obligations(system: TransitionSystem, prop: Term, invariant: Term, k: int,
+                      simple_path: bool, bounded: bool) -> list[Obligation]:
+    """All obligations of a certificate; each must be UNSAT for it to be valid."""
+    if k < 1:
+        raise ValueError(f"certificate depth k must be at least 1, not {k}")
+    f = Frames(system)
+    out = [Obligation(f"base_{j}", T.and_all([f.init(), f.path(j), T.not_(f.at(invariant, j))]))
+           for j in range(k)]
+    if bounded:
+        if invariant is not prop:
+            raise ValueError("a bounded certificate must claim the property itself")
+        return out
+    premises = [f.path(k)] + [f.at(invariant, j) for j in range(k)]
+    if simple_path:
+        premises += [T.or_all(T.ne(f.at(s, i), f.at(s, j)) for s in system.states)
+                     for j in range(k + 1) for i in range(j)]
+    out.append(Obligation("step", T.and_all(premises + [T.not_(f.at(invariant, k))])))
+    out.append(Obligation("safety", T.and_all([f.constraints(0), f.at(invariant, 0), T.not_(f.at(prop, 0))])))
+    return out

@@ -1,0 +1,103 @@
+"""Incremental bounded model checking.
+
+One solver holds the initial condition and the transition relation unrolled
+frame by frame; at each depth every still-open property is checked under an
+assumption (its negation at that frame), so the first counterexample found
+for a property has minimal depth. Covers use the same loop with the cover
+condition as the target.
+"""
+from __future__ import annotations
+
+from hwverify.prover.engine import Engine, extract_trace, undecided
+from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
+from hwverify.prover.solvers import SAT, UNSAT
+from hwverify.semantics import terms as T
+from hwverify.semantics.certificate import Certificate
+from hwverify.semantics.system import Property
+from hwverify.semantics.terms import Term
+from hwverify.semantics.unroll import Unroller
+
+
+class BoundedSearch:
+    """The shared unrolling: init, constraints and transitions up to the current depth.
+
+    ``goal(prop, k)`` is the frame-``k`` condition that makes a trace for ``prop``
+    (the negated assertion, or the cover condition). Used by BMC, cover and the
+    base case of k-induction.
+    """
+
+    def __init__(self, engine: Engine, deadline: Deadline):
+        self.unroller = Unroller(engine.system)
+        self.solver = engine.new_solver(deadline)
+        self.deadline = deadline
+        self.solver.add(self.unroller.init())
+        self.depth = -1
+
+    def extend_to(self, k: int) -> None:
+        """Make frames 0..k available (constraints hold in each)."""
+        while self.depth < k:
+            if self.depth >= 0:
+                self.solver.add(self.unroller.trans(self.depth))
+            self.depth += 1
+            self.solver.add(self.unroller.constraints(self.depth))
+
+    def goal(self, prop: Property, k: int) -> Term:
+        target = self.unroller.at(prop.term, k)
+        return target if prop.kind == "cover" else T.not_(target)
+
+    def reach(self, prop: Property, k: int) -> str:
+        """Is there a run of exactly k+1 frames ending in the goal of ``prop``?"""
+        self.extend_to(k)
+        self.solver.set_timeout(self.deadline.remaining())
+        return self.solver.check([self.goal(prop, k)])
+
+
+class BMC(Engine):
+    """Bounded model checking of the assertions (or, with ``covers=True``, the covers)."""
+
+    name = "bmc"
+
+    def __init__(self, system, options=None, covers: bool = False):
+        super().__init__(system, options)
+        self.covers = covers
+        if covers:
+            self.name = "cover"
+
+    def properties(self) -> list[Property]:
+        return self.system.covers if self.covers else self.system.asserts
+
+    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
+        search = BoundedSearch(self, deadline)
+        open_props = list(self.properties())
+        done: dict[str, PropertyResult] = {}
+        for k in range(bound + 1):
+            if not open_props or deadline.expired():
+                break
+            self.progress(f"{self.name}: step {k}, {len(open_props)} open")
+            still_open = []
+            for prop in open_props:
+                answer = search.reach(prop, k)
+                if answer == SAT:
+                    trace = extract_trace(search.solver, search.unroller, k, prop)
+                    status = PASS if self.covers else FAIL
+                    done[prop.name] = PropertyResult(prop.name, prop.kind, status, depth=k, trace=trace, loc=prop.loc)
+                elif answer == UNSAT:
+                    still_open.append(prop)
+                else:
+                    done[prop.name] = undecided(prop, k - 1, deadline, search.solver.last_reason)
+            open_props = still_open
+        for prop in open_props:
+            if search.depth < bound:
+                done[prop.name] = undecided(prop, search.depth, deadline,
+                                            f"no counterexample up to step {search.depth}")
+            elif self.covers:
+                done[prop.name] = PropertyResult(prop.name, prop.kind, FAIL, depth=bound,
+                                                 reason=f"not reached within {bound} steps", loc=prop.loc)
+            else:
+                cert = Certificate(prop.name, [prop.term], bound + 1, False, "bmc", self.options.solver,
+                                   bounded=True)
+                done[prop.name] = PropertyResult(prop.name, prop.kind, PASS, depth=bound, certificate=cert,
+                                                 reason=f"bounded: no counterexample up to step {bound}",
+                                                 loc=prop.loc)
+        return [done[p.name] for p in self.properties()]
+

@@ -1,0 +1,80 @@
+"""The engine contract and the pieces every engine shares.
+
+Each engine is ``Engine(system, options)`` with ``check(bound) -> Result``;
+``bound`` is the largest depth it may explore (BMC/cover) or the largest
+induction depth (k-induction). Engines never edit the system they are given.
+"""
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+
+from hwverify.errors import ProverError, UnsupportedError
+from hwverify.prover.result import (ERROR, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
+                                    PropertyResult, Result)
+from hwverify.prover.solvers import UNKNOWN as S_UNKNOWN, Solver, make_solver
+from hwverify.semantics.system import Property, TransitionSystem
+from hwverify.semantics.trace import Trace
+from hwverify.semantics.unroll import Unroller
+
+
+class Engine(ABC):
+    """Base of all engines: option checks, solver creation, trace extraction."""
+
+    name = "engine"
+
+    def __init__(self, system: TransitionSystem, options: EngineOptions | None = None):
+        self.system = system
+        self.options = options or EngineOptions()
+        if system.justice:
+            raise UnsupportedError(
+                f"justice/fairness properties ({', '.join(p.name for p in system.justice)}) "
+                f"are not supported by the {self.name} engine")
+        system.validate()
+
+    def progress(self, message: str) -> None:
+        if self.options.progress:
+            self.options.progress(message)
+
+    def new_solver(self, deadline: Deadline) -> Solver:
+        return make_solver(self.options.solver, timeout=deadline.remaining())
+
+    def check(self, bound: int) -> Result:
+        """Run the engine to ``bound``; solver failures become ERROR results."""
+        start = time.monotonic()
+        result = Result(self.name, self.options.solver)
+        deadline = self.options.deadline()
+        try:
+            result.properties = self._check(bound, deadline)
+        except ProverError as e:
+            result.properties = [PropertyResult(p.name, p.kind, ERROR, reason=str(e), loc=p.loc)
+                                 for p in self.properties()]
+        result.time = time.monotonic() - start
+        return result
+
+    @abstractmethod
+    def properties(self) -> list[Property]:
+        """The properties this engine decides."""
+
+    @abstractmethod
+    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]: ...
+
+
+def undecided(prop: Property, depth: int | None, deadline: Deadline, reason: str = "") -> PropertyResult:
+    """UNKNOWN (bound reached / solver gave up) or TIMEOUT (out of time)."""
+    if deadline.expired():
+        return PropertyResult(prop.name, prop.kind, TIMEOUT, depth=depth, reason=reason or "time limit reached",
+                              loc=prop.loc)
+    return PropertyResult(prop.name, prop.kind, UNKNOWN, depth=depth, reason=reason, loc=prop.loc)
+
+
+def solver_gave_up(solver: Solver, answer: str) -> bool:
+    return answer == S_UNKNOWN
+
+
+def extract_trace(solver: Solver, unroller: Unroller, depth: int, prop: Property) -> Trace:
+    """Read frames 0..depth of every input and state from the solver's model."""
+    frames = []
+    for k in range(depth + 1):
+        frames.append({v.name: solver.value(unroller.var_at(v, k)) for v in unroller.system.variables})
+    return Trace(prop.name, "cover" if prop.kind == "cover" else "assert", frames)

@@ -1,0 +1,151 @@
+"""The kernel accepts valid evidence and rejects tampered evidence, side by side."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from hwverify.kernel import check_certificate, check_trace
+from hwverify.kernel.certdir import check_certificate_dir, write_certificate_dir
+from hwverify.kernel.smt import KERNEL_SOLVERS
+from hwverify.prover.bmc import BMC
+from hwverify.semantics import terms as T
+from hwverify.semantics.certificate import Certificate
+from hwverify.semantics.trace import Trace
+
+from tests import systems
+
+
+def cert(system, invariant, k, simple_path=True, bounded=False, prop="never_forbidden"):
+    return Certificate(prop, invariant, k, simple_path, "test", "none", bounded=bounded)
+
+
+@pytest.fixture
+def counter():
+    return systems.wrap_counter()
+
+
+@pytest.mark.parametrize("solver", KERNEL_SOLVERS)
+def test_valid_k_induction_certificate(counter, solver):
+    p = counter.asserts[0].term
+    assert check_certificate(counter, cert(counter, [p], 3), solver=solver).ok
+
+
+@pytest.mark.parametrize("solver", KERNEL_SOLVERS)
+def test_too_small_k_rejected(counter, solver):
+    p = counter.asserts[0].term
+    report = check_certificate(counter, cert(counter, [p], 2), solver=solver)
+    assert not report.ok and report.details[-1] == "step: sat"
+
+
+def test_simple_path_claim_matters():
+    s = systems.wrap_counter(hold=True)
+    p = s.asserts[0].term
+    assert check_certificate(s, cert(s, [p], 3, simple_path=True)).ok
+    assert not check_certificate(s, cert(s, [p], 3, simple_path=False)).ok
+
+
+def test_strengthened_inductive_invariant(counter):
+    c = counter.signals["count"]
+    inv = [T.ule(c, T.const(9, 4))]
+    assert check_certificate(counter, cert(counter, inv, 1, simple_path=False)).ok
+
+
+def test_false_invariant_fails_base(counter):
+    c = counter.signals["count"]
+    report = check_certificate(counter, cert(counter, [T.ult(c, T.const(5, 4))], 1, simple_path=False))
+    assert not report.ok and report.details == ["base_0: unsat", "step: sat"]
+    report = check_certificate(counter, cert(counter, [T.ult(c, T.const(5, 4))], 6, simple_path=False))
+    assert not report.ok and report.details[-1] == "base_5: sat"
+
+
+def test_invariant_not_implying_property_fails_safety(counter):
+    report = check_certificate(counter, cert(counter, [T.true()], 1, simple_path=False))
+    assert not report.ok and report.details[-1] == "safety: sat"
+
+
+def test_bounded_certificate_must_claim_the_property(counter):
+    c = counter.signals["count"]
+    assert check_certificate(counter, cert(counter, [counter.asserts[0].term], 12, bounded=True)).ok
+    assert not check_certificate(counter, cert(counter, [T.ule(c, T.const(9, 4))], 5, bounded=True)).ok
+    bug = systems.wrap_counter(wrap_at=13)
+    report = check_certificate(bug, cert(bug, [bug.asserts[0].term], 13, bounded=True))
+    assert not report.ok and report.details[-1] == "base_12: sat"
+
+
+def test_unknown_property_or_variable_rejected(counter):
+    assert not check_certificate(counter, cert(counter, [T.true()], 1, prop="nope")).ok
+    stranger = T.var("stranger", T.BV(4))
+    assert not check_certificate(counter, cert(counter, [T.ne(stranger, T.const(1, 4))], 1)).ok
+
+
+def failing_trace():
+    s = systems.wrap_counter(wrap_at=13)
+    r = BMC(s).check(20)
+    return s, r.get("never_forbidden").trace
+
+
+def test_trace_replays(tmp_path):
+    s, trace = failing_trace()
+    assert check_trace(s, trace).ok
+    path = str(tmp_path / "t.json")
+    trace.dump(path)
+    assert check_trace(s, Trace.load(path)).ok
+
+
+def test_tampered_traces_rejected():
+    s, trace = failing_trace()
+    short = Trace(trace.prop, trace.kind, trace.frames[:-1])
+    assert not check_trace(s, short).ok  # property holds in the last frame
+    lying = Trace(trace.prop, trace.kind, [dict(f) for f in trace.frames])
+    lying.frames[3]["count"] = 9
+    report = check_trace(s, lying)
+    assert not report.ok and "replay gives 3" in report.details[-1]
+    assert not check_trace(s, Trace("nope", "assert", trace.frames)).ok
+    assert not check_trace(s, Trace(trace.prop, "assert", [])).ok
+
+
+def test_trace_must_respect_constraints():
+    s = systems.enabled_counter(constrained=True)
+    frames = [{"count": i, "en": 1} for i in range(6)]
+    report = check_trace(s, Trace("below_limit", "assert", frames))
+    assert not report.ok and "constraints" in report.details[-1]
+
+
+def test_certificate_directory_round_trip_and_tampering(tmp_path, counter):
+    d = str(tmp_path / "cert")
+    write_certificate_dir(counter, cert(counter, [counter.asserts[0].term], 3), d)
+    assert sorted(os.listdir(os.path.join(d, "obligations"))) == ["base_0.smt2", "base_1.smt2", "base_2.smt2",
+                                                                   "safety.smt2", "step.smt2"]
+    assert check_certificate_dir(d).ok
+    # a smaller k in the manifest: obligations no longer match / step fails
+    manifest = json.load(open(os.path.join(d, "manifest.json")))
+    manifest["k"] = 2
+    json.dump(manifest, open(os.path.join(d, "manifest.json"), "w"))
+    assert not check_certificate_dir(d).ok
+    manifest["k"] = 3
+    json.dump(manifest, open(os.path.join(d, "manifest.json"), "w"))
+    assert check_certificate_dir(d).ok
+    # an edited model no longer matches its hash
+    model = os.path.join(d, "model.btor2")
+    text = open(model).read()
+    open(model, "w").write(text.replace(" 12", " 11", 1) if " 12" in text else text + "\n")
+    report = check_certificate_dir(d)
+    assert not report.ok and "hash" in report.details[0]
+    open(model, "w").write(text)
+    # an edited obligation file is detected
+    ob = os.path.join(d, "obligations", "step.smt2")
+    open(ob, "a").write("(assert false)\n")
+    report = check_certificate_dir(d)
+    assert not report.ok and "differs" in report.details[0]
+
+
+def test_obligation_files_are_standalone_smtlib(tmp_path, counter):
+    import z3
+    d = str(tmp_path / "cert")
+    write_certificate_dir(counter, cert(counter, [counter.asserts[0].term], 3), d)
+    for name in os.listdir(os.path.join(d, "obligations")):
+        s = z3.Solver()
+        s.from_file(os.path.join(d, "obligations", name))
+        assert s.check() == z3.unsat, name
