@@ -72,6 +72,8 @@ def load_design(args: argparse.Namespace):
 
 def run_engine(system, args: argparse.Namespace, progress) -> Result:
     from hwverify.prover.registry import make_engine
+    from hwverify.prover.solvers import make_solver
+    make_solver(args.solver).close()  # an unknown or missing solver is a usage error, reported up front
     options = EngineOptions(solver=args.solver, timeout=args.timeout, progress=progress,
                             simple_path=not args.no_simple_path)
     engine = make_engine(args.engine, system, options, mode=args.command)

@@ -16,7 +16,7 @@ import time
 from hwverify.cli import main as cli_main
 
 OUT = os.path.join(".hwverify", "demo")
-EXPECT = re.compile(r"expect:\s*(pass|fail)(?:\s+depth=(\d+))?")
+EXPECT = re.compile(r"^\W*expect:\s*(pass|fail)(?:\s+depth=(\d+))?\s*$", re.M)
 
 
 def expectation(path: str) -> tuple[str, int | None] | None:

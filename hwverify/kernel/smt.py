@@ -21,6 +21,7 @@ def decide(script: str, solver: str, timeout: float | None = None) -> str:
     if solver == "cvc5":
         import cvc5
         s = cvc5.Solver()
+        s.setOption("arrays-exp", "true")  # constant arrays need it
         if timeout is not None:
             s.setOption("tlimit-per", str(max(1, int(timeout * 1000))))
         parser = cvc5.InputParser(s)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 
-from hwverify.errors import ProverError, UnsupportedError
+from hwverify.errors import ProverError
 from hwverify.prover.result import (ERROR, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
                                     PropertyResult, Result)
 from hwverify.prover.solvers import UNKNOWN as S_UNKNOWN, Solver, make_solver
@@ -26,10 +26,6 @@ class Engine(ABC):
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None):
         self.system = system
         self.options = options or EngineOptions()
-        if system.justice:
-            raise UnsupportedError(
-                f"justice/fairness properties ({', '.join(p.name for p in system.justice)}) "
-                f"are not supported by the {self.name} engine")
         system.validate()
 
     def progress(self, message: str) -> None:
@@ -49,6 +45,10 @@ class Engine(ABC):
         except ProverError as e:
             result.properties = [PropertyResult(p.name, p.kind, ERROR, reason=str(e), loc=p.loc)
                                  for p in self.properties()]
+        # Liveness is not decided by any engine yet: say so per property, never drop it silently.
+        result.properties += [PropertyResult(p.name, p.kind, UNKNOWN, loc=p.loc,
+                                             reason=f"justice/fairness properties are not supported by {self.name}")
+                              for p in self.system.justice]
         result.time = time.monotonic() - start
         return result
 

@@ -44,11 +44,21 @@ class TransitionSystem:
     signals: dict[str, Term] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Rebuild the name/state indexes; call after editing the lists directly."""
+        # kept in step with the lists by the add_* methods, so building big systems stays linear
+        self._var_names = {v.name for v in self.inputs + self.states}
+        self._state_set = set(self.states)
+        self._prop_names = {p.name for p in self.asserts + self.covers + self.justice}
+
     # ---------------------------------------------------------- building
     def _fresh(self, name: str) -> None:
-        for v in self.inputs + self.states:
-            if v.name == name:
-                raise SemanticsError(f"duplicate variable name {name!r}")
+        if name in self._var_names:
+            raise SemanticsError(f"duplicate variable name {name!r}")
+        self._var_names.add(name)
 
     def add_input(self, name: str, sort: Sort | int) -> Term:
         """Declare a free input; ``sort`` may be a width."""
@@ -66,6 +76,7 @@ class TransitionSystem:
         self._fresh(name)
         v = T.var(name, sort)
         self.states.append(v)
+        self._state_set.add(v)
         self.signals.setdefault(name, v)
         if init is not None:
             self.set_init(v, init)
@@ -74,7 +85,7 @@ class TransitionSystem:
         return v
 
     def _check_state(self, state: Term, value: Term, what: str) -> None:
-        if state not in self.states:
+        if state not in self._state_set:
             raise SemanticsError(f"{what}: {state!r} is not a state of this system")
         if value.sort != state.sort:
             raise SemanticsError(f"{what} of {state.name}: sort {value.sort} does not match {state.sort}")
@@ -118,13 +129,12 @@ class TransitionSystem:
         return p
 
     def _unique_prop_name(self, name: str) -> str:
-        taken = {p.name for p in self.asserts + self.covers + self.justice}
-        if name not in taken:
-            return name
-        i = 1
-        while f"{name}_{i}" in taken:
+        unique, i = name, 0
+        while unique in self._prop_names:
             i += 1
-        return f"{name}_{i}"
+            unique = f"{name}_{i}"
+        self._prop_names.add(unique)
+        return unique
 
     @staticmethod
     def _need_bool(term: Term, what: str) -> None:

@@ -465,10 +465,13 @@ def read(arr: Term, idx: Term) -> Term:
         raise SemanticsError(f"read: first argument must be an array, not {getattr(arr, 'sort', arr)}")
     if _need_bv(idx, "read") != arr.sort.index_width:
         raise SemanticsError(f"read: index width {idx.width} does not match array index width {arr.sort.index_width}")
+    # read over write at constant indices: skip writes to other indices (iteratively: long init chains)
+    while arr.op == "write" and idx.op == "const" and arr.args[1].op == "const":
+        if arr.args[1] is idx:
+            return arr.args[2]
+        arr = arr.args[0]
     if arr.op == "const_array":
         return arr.args[0]
-    if arr.op == "write" and idx.op == "const" and arr.args[1].op == "const":
-        return arr.args[2] if arr.args[1] is idx else read(arr.args[0], idx)
     return _make("read", (arr, idx), (), BV(arr.sort.elem_width))
 
 

@@ -1,8 +1,10 @@
 """Concrete values: ints for bit-vectors, ``ArrayValue`` for arrays.
 
-``ArrayValue`` is an immutable default-plus-exceptions map, normalised so that
-two arrays with the same contents compare and hash equal (extensional
-equality, as in SMT-LIB).
+``ArrayValue`` is an immutable default-plus-exceptions map. Equality is on
+the normalised representation (entries equal to the default are dropped);
+two arrays can have equal contents yet differ in representation when every
+index is written, so compare contents with ``evaluate.array_equal(a, b,
+index_width)``, which knows the index width.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ class ArrayValue:
     def __init__(self, default: int, entries: Mapping[int, int] | None = None):
         self.default = default
         self.entries = {i: v for i, v in (entries or {}).items() if v != default}
-        self._hash = hash((default, frozenset(self.entries.items())))
+        self._hash: int | None = None
 
     def read(self, index: int) -> int:
         return self.entries.get(index, self.default)
@@ -32,6 +34,8 @@ class ArrayValue:
                 and self.entries == other.entries)
 
     def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash((self.default, frozenset(self.entries.items())))
         return self._hash
 
     def __repr__(self) -> str:
