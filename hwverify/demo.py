@@ -30,9 +30,14 @@ def expectation(path: str) -> tuple[str, int | None] | None:
 
 
 def top_of(path: str) -> str | None:
+    """The ``top:`` header of a Verilog file, else the last module it declares."""
     with open(path, errors="replace") as fh:
-        m = re.search(r"top:\s*(\w+)", fh.read(2000))
-    return m.group(1) if m else None
+        text = fh.read()
+    m = re.search(r"top:\s*(\w+)", text[:2000])
+    if m:
+        return m.group(1)
+    modules = re.findall(r"^\s*module\s+(\w+)", text, re.M)
+    return modules[-1] if modules else None
 
 
 def run_one(path: str, expect: str, depth: int | None) -> bool:

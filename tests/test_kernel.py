@@ -149,3 +149,45 @@ def test_obligation_files_are_standalone_smtlib(tmp_path, counter):
         s = z3.Solver()
         s.from_file(os.path.join(d, "obligations", name))
         assert s.check() == z3.unsat, name
+
+
+def with_free_running_junk(system):
+    """Add a free-running counter outside the property's cone of influence."""
+    junk = system.add_state("junk", 8, init=T.const(0, 8))
+    system.set_next(junk, T.add(junk, T.const(1, 8)))
+    return system
+
+
+def test_simple_path_over_a_closed_subset():
+    s = with_free_running_junk(systems.wrap_counter(hold=True))
+    p = s.asserts[0].term
+    good = Certificate("never_forbidden", [p], 3, True, "test", "none", simple_path_vars=["count"])
+    assert check_certificate(s, good).ok
+    # over all states the premise says nothing (junk always differs), so the step fails
+    everything = Certificate("never_forbidden", [p], 3, True, "test", "none")
+    assert check_certificate(s, everything).details[-1] == "step: sat"
+    not_closed = Certificate("never_forbidden", [p], 3, True, "test", "none", simple_path_vars=["junk"])
+    report = check_certificate(s, not_closed)
+    assert not report.ok and "outside the simple-path state set" in report.details[0]
+    unknown = Certificate("never_forbidden", [p], 3, True, "test", "none", simple_path_vars=["nope"])
+    assert not check_certificate(s, unknown).ok
+
+
+def test_engine_certificates_use_the_cone_of_influence(tmp_path):
+    from hwverify.prover.kind import KInduction
+    s = with_free_running_junk(systems.wrap_counter(hold=True))
+    r = KInduction(s).check(8)
+    p = r.get("never_forbidden")
+    assert p.status == "PASS" and p.certificate.simple_path_vars == ["count"]
+    assert check_certificate(s, p.certificate).ok
+    d = str(tmp_path / "cert")
+    write_certificate_dir(s, p.certificate, d)
+    assert check_certificate_dir(d).ok
+
+
+def test_traces_from_reduced_systems_are_completed():
+    s = with_free_running_junk(systems.wrap_counter(wrap_at=13))
+    r = BMC(s).check(20)
+    trace = r.get("never_forbidden").trace
+    assert [f["junk"] for f in trace.frames] == list(range(13))
+    assert check_trace(s, trace).ok

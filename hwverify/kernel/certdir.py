@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 
-from hwverify.kernel.check import CheckReport, check_certificate
+from hwverify.kernel.check import CheckReport, check_certificate, simple_path_states
 from hwverify.kernel.obligations import build_obligations
 from hwverify.semantics import smtlib
 from hwverify.semantics import terms as T
@@ -26,18 +26,25 @@ def write_certificate_dir(system: TransitionSystem, cert: Certificate, path: str
     """Export ``cert`` for ``system`` as a self-contained directory."""
     os.makedirs(os.path.join(path, "obligations"), exist_ok=True)
     model = write_btor2(system)
-    inv = T.and_all(cert.invariant)
-    inv_system = system.with_properties(asserts=[Property("invariant", inv, "assert")])
-    prop = system.property(cert.prop)
-    obligations = build_obligations(system, prop.term, inv, cert.k, cert.simple_path, cert.bounded)
+    inv_text = write_btor2(system.with_properties(asserts=[Property("invariant", T.and_all(cert.invariant), "assert")]))
+    # Obligations are built from the files as a checker will read them back, so that
+    # check_certificate_dir can compare them textually.
+    stored = read_btor2(model, "model.btor2")
+    inv = read_btor2(inv_text, "invariant.btor2").asserts[0].term
+    prop = stored.property(cert.prop)
+    path_states, problem = simple_path_states(stored, cert, [inv, prop.term])
+    if problem:
+        raise ValueError(f"cannot export an invalid certificate: {problem}")
+    obligations = build_obligations(stored, prop.term, inv, cert.k, path_states, cert.bounded)
     manifest = {
         "format": FORMAT, "property": cert.prop, "method": cert.method, "k": cert.k,
-        "simple_path": cert.simple_path, "bounded": cert.bounded, "solver": cert.solver,
+        "simple_path": cert.simple_path, "simple_path_vars": cert.simple_path_vars,
+        "bounded": cert.bounded, "solver": cert.solver,
         "design_sha256": hashlib.sha256(model.encode()).hexdigest(),
         "obligations": [f"obligations/{ob.name}.smt2" for ob in obligations],
     }
     _write(path, "model.btor2", model)
-    _write(path, "invariant.btor2", write_btor2(inv_system))
+    _write(path, "invariant.btor2", inv_text)
     for ob in obligations:
         _write(path, f"obligations/{ob.name}.smt2", smtlib.script([ob.formula]))
     _write(path, "manifest.json", json.dumps(manifest, indent=2) + "\n")
@@ -68,9 +75,12 @@ def check_certificate_dir(path: str, solver: str | None = None, timeout: float |
             return CheckReport(False, path, ["invariant.btor2 must hold exactly one assertion"])
         cert = Certificate(manifest["property"], [inv_system.asserts[0].term], int(manifest["k"]),
                            bool(manifest["simple_path"]), manifest["method"], manifest["solver"],
-                           bounded=bool(manifest["bounded"]))
+                           simple_path_vars=manifest.get("simple_path_vars"), bounded=bool(manifest["bounded"]))
         prop = system.property(cert.prop)
-        expected = build_obligations(system, prop.term, cert.invariant[0], cert.k, cert.simple_path, cert.bounded)
+        path_states, problem = simple_path_states(system, cert, [cert.invariant[0], prop.term])
+        if problem:
+            return CheckReport(False, path, [problem])
+        expected = build_obligations(system, prop.term, cert.invariant[0], cert.k, path_states, cert.bounded)
     except (OSError, KeyError, ValueError, TypeError) as e:
         return CheckReport(False, path, [f"malformed certificate: {e}"])
     for ob in expected:

@@ -10,14 +10,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from hwverify.kernel.obligations import build_obligations
+from hwverify.kernel.obligations import build_obligations, closure_violation
 from hwverify.kernel.smt import decide, pick_solver
 from hwverify.semantics import smtlib
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
-from hwverify.semantics.evaluate import CompiledSystem
+from hwverify.semantics.evaluate import CompiledSystem, array_equal
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.trace import Trace
+from hwverify.semantics.values import ArrayValue, Value
 
 
 @dataclass
@@ -33,6 +34,21 @@ class CheckReport:
     def __str__(self) -> str:
         head = f"{'VERIFIED' if self.ok else 'NOT VERIFIED'}: {self.what}"
         return "\n".join([head] + [f"  {d}" for d in self.details])
+
+
+def simple_path_states(system: TransitionSystem, cert: Certificate,
+                       roots: list[T.Term]) -> tuple[list[T.Term] | None, str | None]:
+    """The states the simple-path premise ranges over, or why the claimed set is unusable."""
+    if not cert.simple_path:
+        return None, None
+    if cert.simple_path_vars is None:
+        return list(system.states), None
+    by_name = {s.name: s for s in system.states}
+    missing = [n for n in cert.simple_path_vars if n not in by_name]
+    if missing:
+        return None, f"simple-path set names unknown states: {', '.join(missing[:5])}"
+    states = [by_name[n] for n in cert.simple_path_vars]
+    return states, closure_violation(system, states, roots)
 
 
 def check_certificate(system: TransitionSystem, cert: Certificate, solver: str | None = None,
@@ -53,7 +69,10 @@ def check_certificate(system: TransitionSystem, cert: Certificate, solver: str |
     invariant = T.and_all(cert.invariant)
     if cert.bounded and cert.invariant != [prop.term]:
         return CheckReport(False, what, ["a bounded certificate must claim exactly the property"], solver)
-    for ob in build_obligations(system, prop.term, invariant, cert.k, cert.simple_path, cert.bounded):
+    path_states, problem = simple_path_states(system, cert, [invariant, prop.term])
+    if problem:
+        return CheckReport(False, what, [problem], solver)
+    for ob in build_obligations(system, prop.term, invariant, cert.k, path_states, cert.bounded):
         answer = decide(smtlib.script([ob.formula], check=False), solver, timeout)
         report.details.append(f"{ob.name}: {answer}")
         if answer != "unsat":
@@ -61,6 +80,13 @@ def check_certificate(system: TransitionSystem, cert: Certificate, solver: str |
             break
     report.time = time.monotonic() - start
     return report
+
+
+def _same_value(a: Value, b: Value, sort: T.Sort) -> bool:
+    """Equality of values; arrays by contents (their representations may differ)."""
+    if isinstance(sort, T.Array):
+        return isinstance(a, ArrayValue) and isinstance(b, ArrayValue) and array_equal(a, b, sort.index_width)
+    return a == b
 
 
 def check_trace(system: TransitionSystem, trace: Trace) -> CheckReport:
@@ -85,9 +111,10 @@ def check_trace(system: TransitionSystem, trace: Trace) -> CheckReport:
     except Exception as e:  # noqa: BLE001 - a malformed trace is a rejected trace
         return CheckReport(False, what, [f"cannot build the initial state: {e}"])
     last = len(trace.frames) - 1
+    sorts = {s.name: s.sort for s in system.states}
     for j, frame in enumerate(trace.frames):
         for name, value in state.items():
-            if name in frame and frame[name] != value:
+            if name in frame and not _same_value(frame[name], value, sorts[name]):
                 report.ok = False
                 report.details.append(f"frame {j}: trace says {name} = {frame[name]}, replay gives {value}")
                 return report

@@ -6,16 +6,20 @@ UNSAT. ``x#j`` is the copy of variable x in frame j.
 
   base_j  (0 <= j < k):  I ∧ T(0..j-1) ∧ C(0..j) ∧ ¬Inv#j
   step    (unless bounded):  T(0..k-1) ∧ C(0..k) ∧ Inv#0 ∧ … ∧ Inv#(k-1)
-                             [∧ states#i ≠ states#j for all i < j <= k] ∧ ¬Inv#k
+                             [∧ S#i ≠ S#j for all i < j <= k] ∧ ¬Inv#k
   safety  (unless bounded):  C#0 ∧ Inv#0 ∧ ¬P#0
 
 base + step say every reachable frame (whose constraints hold) satisfies Inv,
-safety that Inv gives P. A bounded certificate (from BMC) claims only frames
+safety that Inv gives P. The optional simple-path premise ranges over a state
+set S; it is sound only when S is closed (``closure_violation``): then a
+shortest path to a violation never repeats its S-part, since cutting out the
+repetition would give a shorter one. A bounded certificate (from BMC) claims only frames
 0..k-1 and needs Inv to be P itself.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
@@ -57,8 +61,23 @@ class Frames:
         return T.and_all([self.trans(j) for j in range(last)] + [self.constraints(j) for j in range(last + 1)])
 
 
+def closure_violation(system: TransitionSystem, states: Sequence[Term], roots: Sequence[Term]) -> str | None:
+    """Why ``states`` is not closed (next/init of a member, or a root, reads another state), else None."""
+    allowed = set(states) | set(system.inputs)
+    for s in states:
+        for what, t in (("next", system.next.get(s)), ("init", system.init.get(s))):
+            if t is not None:
+                for v in T.free_vars([t]):
+                    if v not in allowed:
+                        return f"{what} of {s.name} reads {v.name}, outside the simple-path state set"
+    for v in T.free_vars(list(roots) + list(system.constraints)):
+        if v not in allowed:
+            return f"the invariant, property or constraints read {v.name}, outside the simple-path state set"
+    return None
+
+
 def build_obligations(system: TransitionSystem, prop: Term, invariant: Term, k: int,
-                      simple_path: bool, bounded: bool) -> list[Obligation]:
+                      path_states: Sequence[Term] | None, bounded: bool) -> list[Obligation]:
     """All obligations of a certificate; each must be UNSAT for it to be valid."""
     if k < 1:
         raise ValueError(f"certificate depth k must be at least 1, not {k}")
@@ -70,8 +89,8 @@ def build_obligations(system: TransitionSystem, prop: Term, invariant: Term, k: 
             raise ValueError("a bounded certificate must claim the property itself")
         return out
     premises = [f.path(k)] + [f.at(invariant, j) for j in range(k)]
-    if simple_path:
-        premises += [T.or_all(T.ne(f.at(s, i), f.at(s, j)) for s in system.states)
+    if path_states is not None:
+        premises += [T.or_all(T.ne(f.at(s, i), f.at(s, j)) for s in path_states)
                      for j in range(k + 1) for i in range(j)]
     out.append(Obligation("step", T.and_all(premises + [T.not_(f.at(invariant, k))])))
     out.append(Obligation("safety", T.and_all([f.constraints(0), f.at(invariant, 0), T.not_(f.at(prop, 0))])))

@@ -58,13 +58,13 @@ class BMC(Engine):
     name = "bmc"
 
     def __init__(self, system, options=None, covers: bool = False):
-        super().__init__(system, options)
         self.covers = covers
         if covers:
             self.name = "cover"
+        super().__init__(system, options)
 
-    def properties(self) -> list[Property]:
-        return self.system.covers if self.covers else self.system.asserts
+    def properties_of(self, system) -> list[Property]:
+        return system.covers if self.covers else system.asserts
 
     def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
         search = BoundedSearch(self, deadline)

@@ -13,7 +13,9 @@ from hwverify.errors import ProverError
 from hwverify.prover.result import (ERROR, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
                                     PropertyResult, Result)
 from hwverify.prover.solvers import UNKNOWN as S_UNKNOWN, Solver, make_solver
+from hwverify.semantics.replay import complete_trace
 from hwverify.semantics.system import Property, TransitionSystem
+from hwverify.semantics.transform import cone_of_influence
 from hwverify.semantics.trace import Trace
 from hwverify.semantics.unroll import Unroller
 
@@ -24,9 +26,11 @@ class Engine(ABC):
     name = "engine"
 
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None):
-        self.system = system
+        self.original = system
         self.options = options or EngineOptions()
         system.validate()
+        # Engines work on the cone of influence; evidence is mapped back in ``check``.
+        self.system = cone_of_influence(system, self.properties_of(system))
 
     def progress(self, message: str) -> None:
         if self.options.progress:
@@ -42,19 +46,25 @@ class Engine(ABC):
         deadline = self.options.deadline()
         try:
             result.properties = self._check(bound, deadline)
+            for p in result.properties:
+                if p.trace is not None:
+                    complete_trace(self.original, p.trace)
         except ProverError as e:
             result.properties = [PropertyResult(p.name, p.kind, ERROR, reason=str(e), loc=p.loc)
                                  for p in self.properties()]
         # Liveness is not decided by any engine yet: say so per property, never drop it silently.
         result.properties += [PropertyResult(p.name, p.kind, UNKNOWN, loc=p.loc,
                                              reason=f"justice/fairness properties are not supported by {self.name}")
-                              for p in self.system.justice]
+                              for p in self.original.justice]
         result.time = time.monotonic() - start
         return result
 
     @abstractmethod
+    def properties_of(self, system: TransitionSystem) -> list[Property]:
+        """The properties of ``system`` this engine decides."""
+
     def properties(self) -> list[Property]:
-        """The properties this engine decides."""
+        return self.properties_of(self.system)
 
     @abstractmethod
     def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]: ...

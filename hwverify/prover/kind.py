@@ -16,6 +16,7 @@ from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.system import Property
+from hwverify.semantics.transform import cone_of_influence
 from hwverify.semantics.unroll import Unroller
 
 
@@ -24,11 +25,13 @@ class StepCase:
 
     def __init__(self, engine: Engine, prop: Property, deadline: Deadline):
         self.prop = prop
-        self.unroller = Unroller(engine.system)
+        self.cone = cone_of_influence(engine.system, [prop])
+        self.unroller = Unroller(self.cone)
         self.solver = engine.new_solver(deadline)
         self.deadline = deadline
         self.simple_path = engine.options.simple_path
         self.frames = -1
+        self.distinct: set[tuple[int, int]] = set()
 
     def _add_frame(self) -> None:
         n = self.frames + 1
@@ -37,17 +40,34 @@ class StepCase:
         if n > 0:
             s.add(u.trans(n - 1))
             s.add(u.at(self.prop.term, n - 1))
-            if self.simple_path:
-                for i in range(n):
-                    s.add(u.states_differ(i, n))
         self.frames = n
 
+    def _repeated_states(self, n: int) -> list[tuple[int, int]]:
+        """Pairs of frames with equal states in the current model, not yet forbidden."""
+        frames = [tuple(self.solver.value(self.unroller.var_at(v, j)) for v in self.cone.states)
+                  for j in range(n + 1)]
+        return [(i, j) for j in range(n + 1) for i in range(j)
+                if (i, j) not in self.distinct and frames[i] == frames[j]]
+
     def check(self, n: int) -> str:
-        """Is there a path of n+1 frames where the property holds in 0..n-1 and fails in n?"""
+        """Is there a path of n+1 frames where the property holds in 0..n-1 and fails in n?
+
+        Simple-path constraints are added lazily: only for pairs of frames that a
+        model actually repeats, which keeps step queries small.
+        """
         while self.frames < n:
             self._add_frame()
-        self.solver.set_timeout(self.deadline.remaining())
-        return self.solver.check([T.not_(self.unroller.at(self.prop.term, n))])
+        while True:
+            self.solver.set_timeout(self.deadline.remaining())
+            answer = self.solver.check([T.not_(self.unroller.at(self.prop.term, n))])
+            if answer != SAT or not self.simple_path:
+                return answer
+            pairs = self._repeated_states(n)
+            if not pairs:
+                return answer
+            for i, j in pairs:
+                self.solver.add(self.unroller.states_differ(i, j))
+                self.distinct.add((i, j))
 
 
 class KInduction(Engine):
@@ -55,8 +75,8 @@ class KInduction(Engine):
 
     name = "kind"
 
-    def properties(self) -> list[Property]:
-        return self.system.asserts
+    def properties_of(self, system) -> list[Property]:
+        return system.asserts
 
     def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
         base = BoundedSearch(self, deadline)
@@ -82,7 +102,8 @@ class KInduction(Engine):
                 answer = step.check(k + 1)
                 if answer == UNSAT:
                     cert = Certificate(prop.name, [prop.term], k + 1, self.options.simple_path,
-                                       "k-induction", self.options.solver)
+                                       "k-induction", self.options.solver,
+                                       simple_path_vars=[s.name for s in step.cone.states])
                     done[prop.name] = PropertyResult(prop.name, prop.kind, PASS, depth=k + 1, certificate=cert,
                                                      reason=f"{k + 1}-inductive", loc=prop.loc)
                 elif answer == SAT:

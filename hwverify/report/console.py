@@ -10,6 +10,7 @@ import time
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hwverify.prover.result import FAIL, PASS, Result
@@ -23,7 +24,7 @@ MAX_TRACE_COLUMNS = 40
 
 def print_result(result: Result, out: TextIO | None = None) -> None:
     """One line per property, then the overall verdict."""
-    console = Console(file=out or sys.stdout, highlight=False)
+    console = _console(out)
     for p in result.properties:
         where = f" ({p.loc})" if p.loc else ""
         extra = []
@@ -35,9 +36,9 @@ def print_result(result: Result, out: TextIO | None = None) -> None:
             extra.append(p.reason)
         if p.checked:
             extra.append("evidence checked by kernel")
-        tail = f" [{'; '.join(extra)}]" if extra else ""
+        tail = escape(f" [{'; '.join(extra)}]") if extra else ""
         style = STATUS_STYLE.get(p.status, "")
-        console.print(f"{p.kind} {p.name}{where}: [{style}]{p.status}[/]{tail}", markup=True)
+        console.print(f"{p.kind} {escape(p.name)}{escape(where)}: [{style}]{p.status}[/]{tail}")
     style = STATUS_STYLE.get(result.status, "")
     console.print(f"[{style}]{result.status}[/] ({result.engine}, {result.solver}, {result.time:.2f}s)")
 
@@ -45,17 +46,23 @@ def print_result(result: Result, out: TextIO | None = None) -> None:
 def print_trace(trace: Trace, out: TextIO | None = None, names: list[str] | None = None) -> None:
     """The trace as a table: one row per signal, one column per cycle."""
     rows = flatten_frames(trace.signals or trace.frames)
-    console = Console(file=out or sys.stdout, highlight=False)
+    console = _console(out)
     shown = names or sorted({n for f in rows for n in f})
     first = max(0, len(rows) - MAX_TRACE_COLUMNS)
     title = f"{'counterexample' if trace.kind == 'assert' else 'cover trace'} for {trace.prop}, {len(rows)} steps"
     table = Table(title=title, title_justify="left")
-    table.add_column("signal")
+    table.add_column("signal", no_wrap=True)
     for k in range(first, len(rows)):
         table.add_column(str(k), justify="right")
     for name in shown:
         table.add_row(name, *[_fmt(rows[k].get(name)) for k in range(first, len(rows))])
     console.print(table)
+
+
+def _console(out: TextIO | None) -> Console:
+    """Rich on a terminal; unbounded width in logs so tables are never squeezed."""
+    f = out or sys.stdout
+    return Console(file=f, highlight=False, width=None if f.isatty() else 100_000)
 
 
 def _fmt(v: int | None) -> str:

@@ -25,5 +25,8 @@ class Certificate:
     simple_path: bool
     method: str  # engine that found it, e.g. "k-induction", "pdr"
     solver: str  # solver the engine used (the kernel prefers another)
+    # states the simple-path constraints range over (None: all); must be closed under
+    # dependencies, which the kernel checks
+    simple_path_vars: list[str] | None = None
     bounded: bool = False  # only the first k cycles are claimed (BMC): no step obligation
     lemmas: list[str] = field(default_factory=list)  # names of invariant conjuncts, for humans
