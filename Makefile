@@ -36,6 +36,8 @@ test-all: setup
 
 bench: setup
 	$(VPY) bench/evaluator_speed.py
+	$(VPY) bench/solver_speed.py
+	$(VPY) bench/verilog_lowering.py
 	$(VPY) bench/hwmcc.py
 
 clean:
