@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Sequence
 
-from hwverify.errors import HwverifyError
+from hwverify.errors import FrontendError, HwverifyError, SourceLoc
 from hwverify.prover.result import ERROR, EXIT_CODES, FAIL, PASS, EngineOptions, Result
 
 EXIT_ERROR = EXIT_CODES[ERROR]
@@ -23,7 +23,8 @@ EXIT_ERROR = EXIT_CODES[ERROR]
 def _add_design_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("design", nargs="+", help="design files (.btor2/.btor, .v/.sv)")
     p.add_argument("--top", help="top module (Verilog)")
-    p.add_argument("--frontend", choices=["pyverilog", "yosys"], default="pyverilog")
+    p.add_argument("--frontend", choices=["pyverilog", "yosys"], default=None,
+                   help="default: yosys for .sv/.il, pyverilog for .v")
     p.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VAL")
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR")
     p.add_argument("--assert", dest="asserts", action="append", default=[], metavar="EXPR")
@@ -55,10 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         _add_design_args(p)
         _add_run_args(p, engine)
+    p = sub.add_parser("run", help="run the tasks of a SymbiYosys .sby file")
+    p.add_argument("sby_file")
+    p.add_argument("tasks", nargs="*", help="task names (default: all)")
+    p.add_argument("--solver", default="bitwuzla", help="bitwuzla, cvc5, z3, pysmt")
+    p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
     p = sub.add_parser("check-proof", help="re-check an exported certificate directory")
     p.add_argument("directory")
     p.add_argument("--solver", default=None)
     p.add_argument("--timeout", type=float, default=None)
+    from hwverify.fuzz.command import add_parser as add_fuzz_parser
+    add_fuzz_parser(sub)
     return parser
 
 
@@ -125,6 +133,9 @@ def write_outputs(system, result: Result, args: argparse.Namespace) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     from hwverify.report.console import ProgressDisplay, print_result, print_trace
     system = load_design(args)
+    if not (system.covers if args.command == "cover" else system.asserts):
+        what = "cover goals" if args.command == "cover" else "assertions"
+        raise FrontendError(f"the design has no {what} to check", SourceLoc(args.design[0]))
     progress = ProgressDisplay(enabled=None if not args.json else False)
     try:
         result = run_engine(system, args, progress)
@@ -156,6 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check-proof":
             return cmd_check_proof(args)
+        if args.command == "run":
+            from hwverify.sby import run_sby
+            return run_sby(args.sby_file, args.tasks, solver=args.solver, check=not args.no_check)[0]
+        if args.command == "fuzz":
+            from hwverify.fuzz.command import run as cmd_fuzz
+            return cmd_fuzz(args)
         return cmd_verify(args)
     except HwverifyError as e:
         if args.debug:

@@ -14,13 +14,18 @@ from hwverify.semantics.system import TransitionSystem
 
 BTOR2_EXTENSIONS = (".btor2", ".btor")
 VERILOG_EXTENSIONS = (".v", ".sv", ".vh", ".svh")
+RTLIL_EXTENSIONS = (".il", ".rtlil")
 
 
-def load_system(paths: Sequence[str], top: str | None = None, frontend: str = "pyverilog",
+def load_system(paths: Sequence[str], top: str | None = None, frontend: str | None = None,
                 defines: dict[str, str] | None = None, include_dirs: Sequence[str] = (),
                 asserts: Sequence[str] = (), assumes: Sequence[str] = (),
                 covers: Sequence[str] = ()) -> TransitionSystem:
-    """Read ``paths`` (one BTOR2 file, or Verilog files with ``top``) and add extra properties."""
+    """Read ``paths`` (one BTOR2 file, or Verilog files with ``top``) and add extra properties.
+
+    ``frontend`` is ``"pyverilog"`` or ``"yosys"``; by default ``.sv`` and
+    RTLIL (``.il``) designs go through yosys, plain Verilog through pyverilog.
+    """
     for p in paths:
         if not os.path.isfile(p):
             raise FrontendError(f"no such file: {p}", SourceLoc(p))
@@ -30,7 +35,9 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str = "p
             raise FrontendError("give exactly one BTOR2 file", SourceLoc(paths[1]))
         from hwverify.semantics.btor2 import read_btor2_file
         system = read_btor2_file(paths[0])
-    elif exts <= set(VERILOG_EXTENSIONS):
+    elif exts <= set(VERILOG_EXTENSIONS) | set(RTLIL_EXTENSIONS):
+        if frontend is None:
+            frontend = "yosys" if exts & {".sv", ".svh", ".il", ".rtlil"} else "pyverilog"
         system = _load_verilog(list(paths), top, frontend, defines or {}, list(include_dirs))
     else:
         raise FrontendError(f"cannot tell the language of {', '.join(paths)} (expected .btor2, .btor, .v or .sv)",

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from hwverify.kernel.obligations import build_obligations, closure_violation
-from hwverify.kernel.smt import decide, pick_solver
+from hwverify.kernel.smt import decide_with_fallback, solver_order
 from hwverify.semantics import smtlib
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
@@ -55,7 +55,9 @@ def check_certificate(system: TransitionSystem, cert: Certificate, solver: str |
                       timeout: float | None = None) -> CheckReport:
     """Re-check every obligation of ``cert``; all must be UNSAT."""
     start = time.monotonic()
-    solver = solver or pick_solver(cert.solver)
+    uses_arrays = any(isinstance(v.sort, T.Array) for v in system.variables)
+    solvers = [solver] if solver else solver_order(cert.solver, uses_arrays)
+    solver = solvers[0]
     what = f"{cert.method} certificate for {cert.prop} (k={cert.k}{', bounded' if cert.bounded else ''})"
     report = CheckReport(True, what, solver=solver)
     try:
@@ -73,7 +75,10 @@ def check_certificate(system: TransitionSystem, cert: Certificate, solver: str |
     if problem:
         return CheckReport(False, what, [problem], solver)
     for ob in build_obligations(system, prop.term, invariant, cert.k, path_states, cert.bounded):
-        answer = decide(smtlib.script([ob.formula], check=False), solver, timeout)
+        answer, used, notes = decide_with_fallback(smtlib.script([ob.formula], check=False), solvers, timeout)
+        report.details.extend(notes)
+        if used and used != report.solver:
+            report.details.append(f"(decided by {used})")
         report.details.append(f"{ob.name}: {answer}")
         if answer != "unsat":
             report.ok = False

@@ -47,7 +47,30 @@ def decide(script: str, solver: str, timeout: float | None = None) -> str:
 
 def pick_solver(avoid: str) -> str:
     """A kernel solver different from the one that found the proof, when possible."""
-    for name in KERNEL_SOLVERS:
-        if name != avoid:
-            return name
-    return KERNEL_SOLVERS[0]
+    return solver_order(avoid, uses_arrays=False)[0]
+
+
+def solver_order(avoid: str, uses_arrays: bool) -> list[str]:
+    """Kernel solvers to try, those other than ``avoid`` first.
+
+    z3 4.15.4 mis-decides some constant-array equalities (Z3Prover/z3#8065), so for
+    scripts with arrays it comes last.
+    """
+    preference = ["bitwuzla", "cvc5", "z3"] if uses_arrays else ["z3", "cvc5", "bitwuzla"]
+    return [s for s in preference if s != avoid] + ([avoid] if avoid in preference else [])
+
+
+def decide_with_fallback(script: str, solvers: list[str], timeout: float | None = None) -> tuple[str, str, list[str]]:
+    """Decide ``script`` with the first solver that does not fail.
+
+    Returns (answer, solver used, notes on solvers that raised). A solver that raises
+    (unsupported construct, parser limitation) is skipped; if all raise, the answer is
+    ``error``, which the caller treats as NOT VERIFIED.
+    """
+    notes = []
+    for name in solvers:
+        try:
+            return decide(script, name, timeout), name, notes
+        except Exception as e:  # noqa: BLE001 - any solver failure is a reason to try another
+            notes.append(f"{name} failed: {str(e).splitlines()[0][:160] if str(e) else type(e).__name__}")
+    return "error", "", notes

@@ -8,7 +8,7 @@ condition as the target.
 """
 from __future__ import annotations
 
-from hwverify.prover.engine import Engine, extract_trace, undecided
+from hwverify.prover.engine import Engine, checked_answer, extract_trace, undecided
 from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
 from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
@@ -49,7 +49,7 @@ class BoundedSearch:
         """Is there a run of exactly k+1 frames ending in the goal of ``prop``?"""
         self.extend_to(k)
         self.solver.set_timeout(self.deadline.remaining())
-        return self.solver.check([self.goal(prop, k)])
+        return checked_answer(self.solver, self.solver.check([self.goal(prop, k)]))
 
 
 class BMC(Engine):

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from hwverify.errors import ProverError
 from hwverify.prover.result import (ERROR, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
                                     PropertyResult, Result)
-from hwverify.prover.solvers import UNKNOWN as S_UNKNOWN, Solver, make_solver
+from hwverify.prover.solvers import SAT as S_SAT, UNKNOWN as S_UNKNOWN, UNSAT as S_UNSAT, Solver, make_solver
 from hwverify.semantics.replay import complete_trace
 from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.transform import cone_of_influence
@@ -49,8 +49,9 @@ class Engine(ABC):
             for p in result.properties:
                 if p.trace is not None:
                     complete_trace(self.original, p.trace)
-        except ProverError as e:
-            result.properties = [PropertyResult(p.name, p.kind, ERROR, reason=str(e), loc=p.loc)
+        except Exception as e:  # noqa: BLE001 - solver crashes and garbage answers are ERRORs, never verdicts
+            reason = str(e) if isinstance(e, ProverError) else f"{type(e).__name__}: {e}"
+            result.properties = [PropertyResult(p.name, p.kind, ERROR, reason=reason, loc=p.loc)
                                  for p in self.properties()]
         # Liveness is not decided by any engine yet: say so per property, never drop it silently.
         result.properties += [PropertyResult(p.name, p.kind, UNKNOWN, loc=p.loc,
@@ -78,8 +79,11 @@ def undecided(prop: Property, depth: int | None, deadline: Deadline, reason: str
     return PropertyResult(prop.name, prop.kind, UNKNOWN, depth=depth, reason=reason, loc=prop.loc)
 
 
-def solver_gave_up(solver: Solver, answer: str) -> bool:
-    return answer == S_UNKNOWN
+def checked_answer(solver: Solver, answer: object) -> str:
+    """``answer`` if it is sat/unsat/unknown; anything else is a solver failure."""
+    if answer not in (S_SAT, S_UNSAT, S_UNKNOWN):
+        raise ProverError(f"solver {solver.name} gave a nonsense answer {answer!r}")
+    return answer  # type: ignore[return-value]
 
 
 def extract_trace(solver: Solver, unroller: Unroller, depth: int, prop: Property) -> Trace:

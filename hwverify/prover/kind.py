@@ -10,7 +10,7 @@ re-checks.
 from __future__ import annotations
 
 from hwverify.prover.bmc import BoundedSearch
-from hwverify.prover.engine import Engine, extract_trace, undecided
+from hwverify.prover.engine import Engine, checked_answer, extract_trace, undecided
 from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
 from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
@@ -59,7 +59,7 @@ class StepCase:
             self._add_frame()
         while True:
             self.solver.set_timeout(self.deadline.remaining())
-            answer = self.solver.check([T.not_(self.unroller.at(self.prop.term, n))])
+            answer = checked_answer(self.solver, self.solver.check([T.not_(self.unroller.at(self.prop.term, n))]))
             if answer != SAT or not self.simple_path:
                 return answer
             pairs = self._repeated_states(n)

