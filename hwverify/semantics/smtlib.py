@@ -130,7 +130,7 @@ def _structural_keys(roots: Sequence[Term], leaves: Mapping[Term, object] | None
     """A digest of each node's structure, blind to commutative argument order."""
     keys: dict[int, bytes] = {}
     blake = hashlib.blake2b
-    for node in _postorder_stopping(roots, leaves) if leaves else postorder(roots):
+    for node in postorder(roots, leaves=leaves or ()):
         if leaves and node in leaves:
             kids: list[bytes] = []
             head = f"leaf\x00{leaves[node]}\x00{node.sort}"
@@ -144,28 +144,6 @@ def _structural_keys(roots: Sequence[Term], leaves: Mapping[Term, object] | None
             h.update(k)
         keys[node.id] = h.digest()
     return keys
-
-
-def _postorder_stopping(roots: Iterable[Term], leaves: Mapping[Term, object]):
-    """``postorder`` that does not descend below nodes in ``leaves``."""
-    seen: set[int] = set()
-    for root in roots:
-        if root.id in seen:
-            continue
-        stack: list[tuple[Term, bool]] = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                yield node
-                continue
-            if node.id in seen:
-                continue
-            seen.add(node.id)
-            stack.append((node, True))
-            if node not in leaves:
-                for child in reversed(node.args):
-                    if child.id not in seen:
-                        stack.append((child, False))
 
 
 def canonical_postorder(roots: Sequence[Term], leaves: Mapping[Term, object] | None = None) -> list[Term]:

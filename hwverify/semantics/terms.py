@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Container, Iterable, Iterator, Mapping, Sequence
 
 from hwverify.errors import SemanticsError
 from hwverify.semantics import bvops
@@ -528,11 +528,15 @@ def apply(op: str, args: Sequence[Term], params: tuple = (), sort: Sort | None =
 
 
 # -------------------------------------------------------------- traversal
-def postorder(roots: Iterable[Term]) -> Iterator[Term]:
-    """Yield every node reachable from ``roots`` once, children before parents."""
+def postorder(roots: Iterable[Term], leaves: Container[Term] = (), skip: Container[Term] = ()) -> Iterator[Term]:
+    """Yield every node reachable from ``roots`` once, children before parents.
+
+    Nodes in ``leaves`` are yielded but not descended into; nodes in ``skip``
+    (e.g. a converter's memo) are neither yielded nor descended into.
+    """
     seen: set[int] = set()
     for root in roots:
-        if root.id in seen:
+        if root.id in seen or root in skip:
             continue
         stack: list[tuple[Term, bool]] = [(root, False)]
         while stack:
@@ -544,8 +548,10 @@ def postorder(roots: Iterable[Term]) -> Iterator[Term]:
                 continue
             seen.add(node.id)
             stack.append((node, True))
+            if node in leaves:
+                continue
             for child in reversed(node.args):
-                if child.id not in seen:
+                if child.id not in seen and child not in skip:
                     stack.append((child, False))
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from hwverify.errors import ProverError
 from hwverify.prover.solvers import SAT, UNKNOWN, UNSAT, Solver
-from hwverify.semantics.terms import ALL_OPS, Array, BV, Term
+from hwverify.semantics.terms import ALL_OPS, Array, BV, Term, postorder
 from hwverify.semantics.values import ArrayValue, Value
 
 Native = Any  # a term of the back end's library
@@ -28,23 +28,7 @@ def unconverted_postorder(root: Term, memo: dict[Term, Native]) -> Iterator[Term
     Stops at memoised nodes, so converting frame ``k+1`` of an unrolling costs
     only the new nodes, not the whole DAG again.
     """
-    if root in memo:
-        return
-    seen: set[Term] = set()
-    stack: list[tuple[Term, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            yield node
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        for child in reversed(node.args):
-            if child not in memo and child not in seen:
-                stack.append((child, False))
-
+    return postorder([root], skip=memo)
 
 class Converter:
     """Iterative, memoised translation of hwverify terms into one library's terms.
