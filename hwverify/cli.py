@@ -21,7 +21,7 @@ EXIT_ERROR = EXIT_CODES[ERROR]
 
 
 def _add_design_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("design", nargs="+", help="design files (.btor2/.btor, .v/.sv)")
+    p.add_argument("design", nargs="+", help="design files (.btor2/.btor, .v/.sv, .il) or an Amaranth path/module.py:ClassName")
     p.add_argument("--top", help="top module (Verilog)")
     p.add_argument("--frontend", choices=["pyverilog", "yosys"], default=None,
                    help="default: yosys for .sv/.il, pyverilog for .v")
@@ -44,6 +44,10 @@ def _add_run_args(p: argparse.ArgumentParser, default_engine: str) -> None:
     p.add_argument("--certificate", metavar="DIR", help="export certificates of PASS results")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
+    if default_engine != "cover":
+        p.add_argument("--replay", action="store_true",
+                       help="replay every counterexample in Icarus (cocotb); traces go to --trace-json "
+                            "or hwverify_replay/")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None)
     from hwverify.fuzz.command import add_parser as add_fuzz_parser
     add_fuzz_parser(sub)
+    from hwverify.cosim.command import add_parsers as add_cosim_parsers
+    add_cosim_parsers(sub)
     return parser
 
 
@@ -112,22 +118,34 @@ def _trace_path(base: str, prop: str, multiple: bool) -> str:
     return f"{root}.{prop}{ext}"
 
 
-def write_outputs(system, result: Result, args: argparse.Namespace) -> None:
+def write_outputs(system, result: Result, args: argparse.Namespace) -> dict[str, str]:
+    """Write traces and certificates; return the JSON path of each FAIL trace written."""
+    from hwverify.cosim.command import design_record
     from hwverify.report.vcd import write_vcd
     from hwverify.semantics.replay import annotate_trace
     traced = [p for p in result.properties if p.trace is not None]
+    trace_json = args.trace_json
+    if getattr(args, "replay", False) and not trace_json:
+        trace_json = os.path.join("hwverify_replay", f"{args.top or 'design'}.json")
+        os.makedirs("hwverify_replay", exist_ok=True)
+    written = {}
     for p in traced:
         annotate_trace(system, p.trace)
         if args.vcd:
             with open(_trace_path(args.vcd, p.name, len(traced) > 1), "w") as fh:
                 write_vcd(system, p.trace, fh)
-        if args.trace_json:
-            p.trace.dump(_trace_path(args.trace_json, p.name, len(traced) > 1))
+        if trace_json:
+            p.trace.design = design_record(args)
+            path = _trace_path(trace_json, p.name, len(traced) > 1)
+            p.trace.dump(path)
+            if p.status == FAIL and p.trace.kind == "assert":
+                written[p.name] = path
     if args.certificate:
         from hwverify.kernel.certdir import write_certificate_dir
         for p in result.properties:
             if p.status == PASS and p.certificate is not None:
                 write_certificate_dir(system, p.certificate, os.path.join(args.certificate, p.name))
+    return written
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -143,7 +161,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         progress.close()
     if not args.no_check:
         check_evidence(system, result, args.kernel_solver)
-    write_outputs(system, result, args)
+    written = write_outputs(system, result, args)
+    if getattr(args, "replay", False) and written:
+        from hwverify.cosim.command import replay_failures
+        if not replay_failures(result, args, written):
+            return EXIT_ERROR   # the simulator does not reproduce the counterexample
     if args.json:
         print(json.dumps(result.to_json()))
     else:
@@ -170,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from hwverify.sby import run_sby
             return run_sby(args.sby_file, args.tasks, solver=args.solver, check=not args.no_check)[0]
+        if args.command in ("cosim", "replay"):
+            from hwverify.cosim.command import run_cosim, run_replay
+            return run_cosim(args) if args.command == "cosim" else run_replay(args)
         if args.command == "fuzz":
             from hwverify.fuzz.command import run as cmd_fuzz
             return cmd_fuzz(args)

@@ -22,6 +22,8 @@ class Trace:
     kind: str  # "assert" (counterexample) or "cover" (witness)
     frames: list[dict[str, Value]] = field(default_factory=list)
     signals: list[dict[str, Value]] = field(default_factory=list)  # named signals, filled by replay
+    # how to rebuild the design (files, top, frontend, defines, include_dirs): for simulator replay
+    design: dict[str, Any] | None = None
 
     @property
     def depth(self) -> int:
@@ -29,16 +31,20 @@ class Trace:
         return len(self.frames) - 1
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "prop": self.prop,
             "kind": self.kind,
             "frames": [{k: value_to_json(v) for k, v in f.items()} for f in self.frames],
         }
+        if self.design is not None:
+            data["design"] = self.design
+        return data
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> "Trace":
         return Trace(data["prop"], data["kind"],
-                     [{k: value_from_json(v) for k, v in f.items()} for f in data["frames"]])
+                     [{k: value_from_json(v) for k, v in f.items()} for f in data["frames"]],
+                     design=data.get("design"))
 
     def dump(self, path: str) -> None:
         with open(path, "w") as fh:

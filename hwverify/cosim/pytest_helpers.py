@@ -1,0 +1,94 @@
+"""pytest helpers: cocotb conformance runs and formal checks side by side, JUnit-ready.
+
+Use from a project's ``conftest.py`` (``pytest_plugins = ["hwverify.cosim.pytest_helpers"]``)
+or import the functions directly. Every helper raises ``AssertionError``
+with the evidence in its message, so ``pytest --junitxml=report.xml`` puts
+the mismatch or counterexample into the CI report.
+
+* ``assert_cosim(files, top, cycles=..., seed=...)`` — lock-step model vs RTL;
+* ``assert_formal(files, top, mode="prove"|"bmc", depth=..., expect="pass"|"fail")``
+  — runs the ``hwverify`` CLI in-process (kernel re-check included) and, for
+  an expected FAIL, replays every counterexample in Icarus;
+* ``hwverify_design`` fixture — ``hwverify_design(path, top=None)`` returns a
+  small object with ``.cosim(...)`` and ``.formal(...)`` bound to the design.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from typing import Sequence
+
+import pytest
+
+from hwverify.cosim.runner import CosimResult, cosim, have_cocotb, have_icarus
+
+__all__ = ["assert_cosim", "assert_formal", "requires_icarus", "hwverify_design"]
+
+requires_icarus = pytest.mark.skipif(not (have_icarus() and have_cocotb()),
+                                     reason="needs Icarus Verilog and cocotb")
+
+
+def assert_cosim(files: Sequence[str] | str, top: str, *, cycles: int = 1000, seed: int = 0,
+                 frontend: str = "pyverilog", work_dir: str | None = None, **kw) -> CosimResult:
+    """Run the lock-step cross-check; fail the test with cycle, signal and both values on a mismatch."""
+    files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
+    res = cosim([str(f) for f in files], top, cycles=cycles, seed=seed, frontend=frontend,
+                work_dir=work_dir, **kw)
+    assert res.status == "pass", res.summary()
+    return res
+
+
+def assert_formal(files: Sequence[str] | str, top: str, *, mode: str = "prove", depth: int = 20,
+                  expect: str = "pass", replay: bool = True, solver: str = "bitwuzla",
+                  work_dir: str | None = None) -> dict:
+    """Run ``hwverify prove|bmc``; the verdict must be ``expect``. Returns the CLI's JSON result.
+
+    An expected FAIL is replayed in Icarus (``--replay``) unless ``replay=False``;
+    a counterexample the simulator does not reproduce fails the test.
+    """
+    import contextlib
+    import io
+    from hwverify.cli import main
+    files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
+    work = work_dir or tempfile.mkdtemp(prefix=f"hwverify-{top}-")
+    argv = [mode, *map(str, files), "--top", top, "--depth", str(depth), "--solver", solver, "--json",
+            "--trace-json", os.path.join(work, f"{top}.json")]
+    if expect == "fail" and replay:
+        argv.append("--replay")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    text = out.getvalue()
+    m = re.search(r"^\{.*\}$", text, re.M)
+    data = json.loads(m.group(0)) if m else {}
+    want = {"pass": 0, "fail": 2}[expect]
+    assert code == want, (f"hwverify {mode} {top}: exit {code}, expected {expect} ({want})\n"
+                          f"{text}{err.getvalue()}")
+    data["replay_log"] = err.getvalue()
+    return data
+
+
+class _Design:
+    def __init__(self, path: str, top: str, tmp: str):
+        self.path, self.top, self.tmp = path, top, tmp
+
+    def cosim(self, **kw) -> CosimResult:
+        kw.setdefault("work_dir", os.path.join(self.tmp, "cosim"))
+        return assert_cosim([self.path], self.top, **kw)
+
+    def formal(self, **kw) -> dict:
+        kw.setdefault("work_dir", os.path.join(self.tmp, "formal"))
+        return assert_formal([self.path], self.top, **kw)
+
+
+@pytest.fixture
+def hwverify_design(tmp_path):
+    """``hwverify_design("rtl/fifo.v", top="fifo").cosim(cycles=5000)`` / ``.formal(mode="prove")``."""
+    def make(path, top: str | None = None) -> _Design:
+        path = str(path)
+        if top is None:
+            top = re.findall(r"^\s*module\s+(\w+)", open(path).read(), re.M)[-1]
+        return _Design(path, top, str(tmp_path))
+    return make
