@@ -12,6 +12,7 @@ from hwverify.prover.bmc import BMC
 from hwverify.prover.kind import KInduction
 from hwverify.prover.result import FAIL, PASS, UNKNOWN, EngineOptions
 from hwverify.prover.solvers import available_solvers
+from hwverify.semantics import terms as T
 
 from tests import systems
 
@@ -113,3 +114,26 @@ def test_timeout_gives_timeout_not_verdict():
     s = systems.wrap_counter(width=16, wrap_at=60000, forbidden=60001)
     r = BMC(s, EngineOptions(timeout=0.5)).check(100000)
     assert r.get("never_forbidden").status == "TIMEOUT"
+
+
+def test_assertions_help_each_other_by_joint_induction():
+    s = systems.wrap_counter()
+    c = s.signals["count"]
+    s.add_assert("in_range", T.ule(c, T.const(9, 4)))
+    r = KInduction(s).check(10)
+    alone, helper = r.get("never_forbidden"), r.get("in_range")
+    assert helper.status == PASS and helper.certificate.k == 1
+    # alone it needs k=3; with in_range as a lemma it is 1-inductive
+    assert alone.status == PASS and alone.certificate.k == 1 and "in_range" in alone.certificate.lemmas
+    assert_evidence(s, r)
+
+
+def test_joint_induction_never_uses_a_failing_assertion():
+    s = systems.wrap_counter()
+    c = s.signals["count"]
+    s.add_assert("wrong_bound", T.ule(c, T.const(5, 4)))  # fails at step 6
+    r = KInduction(s).check(10)
+    assert r.get("wrong_bound").status == FAIL and r.get("wrong_bound").depth == 6
+    ok = r.get("never_forbidden")
+    assert ok.status == PASS and "wrong_bound" not in ok.certificate.lemmas
+    assert_evidence(s, r)

@@ -199,3 +199,23 @@ def test_language_hierarchical_and_generate_names(tmp_path):
 def test_language_errors(fifo, text, message):
     with pytest.raises(FrontendError, match=message):
         parse_property(text, fifo())
+
+
+def test_null_statement_in_case_is_accepted(tmp_path):
+    """'default: ;' is legal Verilog-2005; pyverilog parses it as an empty event control."""
+    src = tmp_path / "null.v"
+    src.write_text("module null_stmt(input clk, input [1:0] s, output reg [3:0] q);\n"
+                   "  initial q = 0;\n"
+                   "  always @(posedge clk)\n"
+                   "    case (s)\n"
+                   "      2'd0: q <= q + 1;\n"
+                   "      default: ;\n"
+                   "    endcase\n"
+                   "endmodule\n")
+    from hwverify.frontend.verilog import lower_verilog
+    from hwverify.prover.bmc import BMC
+    from hwverify.frontend.properties import add_properties
+    system = lower_verilog([str(src)], "null_stmt")
+    add_properties(system, asserts=["q != 3"])
+    r = BMC(system).check(5)
+    assert r.status == "FAIL" and r.properties[0].depth == 3

@@ -360,6 +360,8 @@ class Executor:
             self.single(stmt.statement)
         elif isinstance(stmt, A.Decl):
             pass  # named-block declarations were elaborated with the block
+        elif isinstance(stmt, A.EventStatement) and _is_null_statement(stmt):
+            pass  # a lone ';' (e.g. 'default: ;')
         elif isinstance(stmt, (A.EventStatement, A.WaitStatement, A.DelayStatement)):
             raise d.error(stmt, "timing controls inside procedural code are not supported", True)
         elif isinstance(stmt, A.ForeverStatement):
@@ -555,3 +557,13 @@ def _pattern_values(value: int, care: int, width: int) -> set[int]:
                 v |= 1 << bit
         out.add(v)
     return out
+
+
+def _is_null_statement(stmt: Any) -> bool:
+    """pyverilog parses a lone ';' as an event statement over an empty sensitivity list.
+
+    That list is one ``Sens(None, 'all')`` with line number 0 (the empty
+    production); a real ``@*;`` carries its source line.
+    """
+    sens = stmt.senslist.list
+    return len(sens) == 1 and sens[0].sig is None and sens[0].type == "all" and not sens[0].lineno

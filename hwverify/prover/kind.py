@@ -81,6 +81,8 @@ class KInduction(Engine):
     def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
         base = BoundedSearch(self, deadline)
         steps = {p.name: StepCase(self, p, deadline) for p in self.properties()}
+        self._joint: StepCase | None = None  # step case of a conjunction, rebuilt when its members change
+        self._joint_key: tuple[str, ...] = ()
         done: dict[str, PropertyResult] = {}
         open_props = list(self.properties())
         last_k = -1
@@ -112,7 +114,38 @@ class KInduction(Engine):
                     done[prop.name] = undecided(prop, k, deadline, step.solver.last_reason)
             open_props = still_open
             last_k = k
+            if open_props and len(self.properties()) > 1:
+                open_props = self._joint_step(k, open_props, done, deadline)
         for prop in open_props:
             done[prop.name] = undecided(prop, last_k, deadline,
                                         f"not {last_k + 1}-inductive and no counterexample up to step {last_k}")
         return [done[p.name] for p in self.properties()]
+
+    def _joint_step(self, k: int, open_props: list[Property], done: dict[str, PropertyResult],
+                    deadline: Deadline) -> list[Property]:
+        """Try the step case for the conjunction of the open and proven properties.
+
+        Properties often need each other (a register bound proven by one assertion
+        keeps another inductive), as when SBY assumes all assertions at once. Every
+        member's base case holds up to frame k (open ones were just checked, proven
+        ones hold always), so an UNSAT step makes the conjunction (k+1)-inductive:
+        each open property is PASS with the conjunction as its certificate.
+        """
+        members = [p for p in self.properties() if p in open_props
+                   or (p.name in done and done[p.name].status == PASS)]
+        key = tuple(p.name for p in members)
+        if self._joint is None or self._joint_key != key:
+            conj = Property("joint(" + ",".join(key) + ")", T.and_all(p.term for p in members), "assert")
+            self._joint, self._joint_key = StepCase(self, conj, deadline), key
+        joint = self._joint
+        if joint.check(k + 1) != UNSAT:
+            return open_props
+        invariant = [p.term for p in members]
+        for prop in open_props:
+            cert = Certificate(prop.name, invariant, k + 1, self.options.simple_path, "k-induction (joint)",
+                               self.options.solver, simple_path_vars=[s.name for s in joint.cone.states],
+                               lemmas=[p.name for p in members])
+            done[prop.name] = PropertyResult(prop.name, prop.kind, PASS, depth=k + 1, certificate=cert,
+                                             reason=f"{k + 1}-inductive together with {len(members) - 1} other "
+                                                    f"assertion(s)", loc=prop.loc)
+        return []
