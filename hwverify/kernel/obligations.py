@@ -34,11 +34,31 @@ class Obligation:
     formula: Term
 
 
+def relevant_states(system: TransitionSystem, roots: Sequence[Term]) -> set[Term]:
+    """States the roots and constraints depend on, directly or through init/next.
+
+    Dropping the init and next equations of the other states keeps every
+    obligation equisatisfiable: each dropped equation defines a fresh frame
+    variable that nothing kept reads, so any model extends by computing it.
+    """
+    keep: set[Term] = set()
+    work = T.free_vars(list(roots) + list(system.constraints))
+    while work:
+        v = work.pop()
+        if v in keep:
+            continue
+        keep.add(v)
+        deps = [t for t in (system.next.get(v), system.init.get(v)) if t is not None]
+        work.extend(T.free_vars(deps))
+    return keep
+
+
 class Frames:
     """Frame copies ``x#j`` of the system's variables (the kernel's own unrolling)."""
 
-    def __init__(self, system: TransitionSystem):
+    def __init__(self, system: TransitionSystem, keep: set[Term] | None = None):
         self.system = system
+        self.keep = set(system.states) if keep is None else keep
         self._maps: list[dict[Term, Term]] = []
 
     def at(self, term: Term, j: int) -> Term:
@@ -48,10 +68,11 @@ class Frames:
         return T.substitute_all([term], {}, self._maps[j])[0]  # the frame map doubles as memo
 
     def init(self) -> Term:
-        return T.and_all(T.eq(self.at(s, 0), self.at(v, 0)) for s, v in self.system.init.items())
+        return T.and_all(T.eq(self.at(s, 0), self.at(v, 0)) for s, v in self.system.init.items() if s in self.keep)
 
     def trans(self, j: int) -> Term:
-        return T.and_all(T.eq(self.at(s, j + 1), self.at(n, j)) for s, n in self.system.next.items())
+        return T.and_all(T.eq(self.at(s, j + 1), self.at(n, j)) for s, n in self.system.next.items()
+                         if s in self.keep)
 
     def constraints(self, j: int) -> Term:
         return T.and_all(self.at(c, j) for c in self.system.constraints)
@@ -81,7 +102,7 @@ def build_obligations(system: TransitionSystem, prop: Term, invariant: Term, k: 
     """All obligations of a certificate; each must be UNSAT for it to be valid."""
     if k < 1:
         raise ValueError(f"certificate depth k must be at least 1, not {k}")
-    f = Frames(system)
+    f = Frames(system, relevant_states(system, [prop, invariant] + list(path_states or [])))
     out = [Obligation(f"base_{j}", T.and_all([f.init(), f.path(j), T.not_(f.at(invariant, j))]))
            for j in range(k)]
     if bounded:
