@@ -116,7 +116,7 @@ def hwmcc_rows(max_seconds: float):
 @pytest.mark.parametrize("row", hwmcc_rows(0.05), ids=lambda r: r["file"])
 def test_hwmcc_easy_instances(row):
     system = read_btor2_file(os.path.join(ROOT, "bench", "data", "hwmcc20", row["file"]))
-    result = KInduction(system, EngineOptions(timeout=20)).check(40)
+    result = KInduction(system, EngineOptions(timeout=5)).check(40)
     assert result.status != (PASS if row["verdict"] == "sat" else FAIL), "wrong verdict"
     for p in result.properties:
         if p.certificate is not None:
