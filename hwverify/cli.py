@@ -43,6 +43,7 @@ def _add_run_args(p: argparse.ArgumentParser, default_engine: str) -> None:
     p.add_argument("--trace-json", metavar="PATH", help="write the trace(s) as JSON")
     p.add_argument("--certificate", metavar="DIR", help="export certificates of PASS results")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--junit", metavar="PATH", help="write per-property results as JUnit XML")
     p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
     if default_engine != "cover":
         p.add_argument("--replay", action="store_true",
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tasks", nargs="*", help="task names (default: all)")
     p.add_argument("--solver", default="bitwuzla", help="bitwuzla, cvc5, z3, pysmt")
     p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
+    p.add_argument("--junit", metavar="PATH", help="write per-task results as JUnit XML")
     p = sub.add_parser("check-proof", help="re-check an exported certificate directory")
     p.add_argument("directory")
     p.add_argument("--solver", default=None)
@@ -112,6 +114,8 @@ def check_evidence(system, result: Result, kernel_solver: str | None) -> None:
 
 
 def _trace_path(base: str, prop: str, multiple: bool) -> str:
+    """Where the trace of ``prop`` goes (one file per property when several); makes the folder."""
+    os.makedirs(os.path.dirname(base) or ".", exist_ok=True)
     if not multiple:
         return base
     root, ext = os.path.splitext(base)
@@ -162,6 +166,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not args.no_check:
         check_evidence(system, result, args.kernel_solver)
     written = write_outputs(system, result, args)
+    if args.junit:
+        from hwverify.report.junit import JUnitCase, write_junit
+        os.makedirs(os.path.dirname(args.junit) or ".", exist_ok=True)
+        suite = f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}"
+        write_junit(args.junit, suite, [JUnitCase(p.name, p.status, result.time / max(1, len(result.properties)),
+                                                  p.reason, classname=args.top or system.name)
+                                        for p in result.properties])
     if getattr(args, "replay", False) and written:
         from hwverify.cosim.command import replay_failures
         if not replay_failures(result, args, written):
@@ -191,7 +202,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check_proof(args)
         if args.command == "run":
             from hwverify.sby import run_sby
-            return run_sby(args.sby_file, args.tasks, solver=args.solver, check=not args.no_check)[0]
+            code, outcomes = run_sby(args.sby_file, args.tasks, solver=args.solver, check=not args.no_check)
+            if args.junit:
+                from hwverify.report.junit import JUnitCase, write_junit
+                write_junit(args.junit, os.path.basename(args.sby_file),
+                            [JUnitCase(o.name or "default", "PASS" if o.retcode == 0 else o.status, o.seconds,
+                                       f"{o.status} (rc={o.retcode})", classname=os.path.basename(args.sby_file))
+                             for o in outcomes])
+            return code
         if args.command in ("cosim", "replay"):
             from hwverify.cosim.command import run_cosim, run_replay
             return run_cosim(args) if args.command == "cosim" else run_replay(args)

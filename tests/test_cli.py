@@ -109,3 +109,16 @@ def test_usage_errors(tmp_path, capsys):
 def test_check_proof_rejects_a_broken_directory(tmp_path, capsys):
     assert main(["check-proof", str(tmp_path)]) == 1
     assert "NOT VERIFIED" in capsys.readouterr().out
+
+
+def test_junit_output(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+    good, bad = str(tmp_path / "good.xml"), str(tmp_path / "bad.xml")
+    assert main(["prove", GOOD, "--junit", good]) == 0
+    assert main(["prove", BUG, "--junit", bad]) == 2
+    capsys.readouterr()
+    suite = ET.parse(good).getroot().find("testsuite")
+    assert suite.get("failures") == "0" and suite.get("errors") == "0" and int(suite.get("tests")) >= 1
+    suite = ET.parse(bad).getroot().find("testsuite")
+    assert int(suite.get("failures")) >= 1
+    assert any(tc.find("failure") is not None for tc in suite.iter("testcase"))

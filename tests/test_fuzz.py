@@ -62,6 +62,73 @@ def test_time_budget_stops_early(tmp_path):
     assert 0 < s.cases < 10_000
 
 
+# ----------------------------------------------------------- frontends layer
+def _need_frontend_tools():
+    from hwverify.fuzz.oracle_frontends import available_tools
+    tools = available_tools()
+    if "icarus" not in tools:
+        pytest.skip("the frontends layer needs Icarus Verilog")
+    return tools
+
+
+def test_frontends_campaign_finds_no_mismatch(tmp_path):
+    tools = _need_frontend_tools()
+    s = run_campaign(6 if "yosys" in tools else 10, seed=5, layers=["frontends"], out_dir=str(tmp_path))
+    assert s.cases and s.mismatches == 0, s.details
+
+
+def test_generated_verilog_is_accepted_by_icarus(tmp_path):
+    _need_frontend_tools()
+    from hwverify.fuzz.gen_verilog import random_design
+    for seed in range(15):
+        src = tmp_path / f"g{seed}.v"
+        src.write_text(random_design(seed).render())
+        r = subprocess.run(["iverilog", "-g2005", "-o", os.devnull, "-s", "top", str(src)],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+
+def _buggy_lower(real):
+    """lower_verilog with a planted bug: every unsigned remainder becomes a division."""
+    def lower(tool, path, top):
+        system = real(tool, path, top)
+        if tool != "pyverilog":
+            return system
+        roots = list(system.next.values()) + list(system.signals.values())
+        swap = {n: T.apply("udiv", n.args, n.params) for n in T.postorder(roots) if n.op == "urem"}
+        if swap:
+            nxt = T.substitute_all(list(system.next.values()), swap)
+            system.next = dict(zip(system.next, nxt))
+            sig = T.substitute_all(list(system.signals.values()), swap)
+            system.signals = dict(zip(system.signals, sig))
+        return system
+    return lower
+
+
+def test_frontends_injected_bug_is_found_shrunk_and_replayed(tmp_path, monkeypatch):
+    _need_frontend_tools()
+    from hwverify.fuzz import oracle_frontends as OF
+    from hwverify.fuzz.campaign import save_case
+    monkeypatch.setattr(OF, "_lower", _buggy_lower(OF._lower))
+    case = found = None
+    for i in range(40):
+        c = OF.VerilogCase(OF.random_design(1000 + i, size=3), seed=i, cycles=24)
+        if "%" in c.source():
+            found = OF.check(c, ["pyverilog", "icarus"])
+            if found:
+                case = c
+                break
+    assert case is not None, "no generated design exposed the planted bug"
+    assert found[0].startswith("pyverilog-vs-icarus")
+    small = OF.shrink(case, found, budget=60)
+    assert small.size() < case.size()
+    assert "%" in small.source()
+    path = save_case(str(tmp_path), "frontends", 0, 0, small, OF.check(small, ["pyverilog", "icarus"]), [])
+    assert replay(path)       # still fails while the bug is in
+    monkeypatch.undo()
+    assert not [m for m in replay(path) if m.startswith("pyverilog")]   # and passes once it is fixed
+
+
 # --------------------------------------------- injected bug: find, shrink, save, replay
 def _buggy_compile(real):
     """compile_terms with a planted bug: smod results are off by one."""
@@ -243,6 +310,13 @@ def test_bad_input_corpus(path):
 def test_campaign_terms_8000(tmp_path):
     s = run_campaign(8000, seed=20240, layers=["terms"], out_dir=str(tmp_path))
     assert (s.cases, s.mismatches) == (8000, 0), s.details[:20]
+
+
+@pytest.mark.slow
+def test_campaign_frontends_300(tmp_path):
+    _need_frontend_tools()
+    s = run_campaign(300, seed=20240, layers=["frontends"], out_dir=str(tmp_path))
+    assert (s.cases, s.mismatches) == (300, 0), s.details[:20]
 
 
 @pytest.mark.slow

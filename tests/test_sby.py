@@ -87,3 +87,12 @@ def test_same_verdicts_as_symbiyosys(path, tmp_path, monkeypatch):
         steps = [int(s) for s in re.findall(r"summary: (?:failed assertion|reached cover statement).* step (\d+)",
                                             "\n".join(o.lines))]
         assert (o.status, min(steps) if steps else None) == theirs[task], (task, o.lines)
+
+
+def test_run_writes_junit(tmp_path):
+    import xml.etree.ElementTree as ET
+    from hwverify.cli import main
+    out = tmp_path / "sby.xml"
+    assert main(["run", str(ROOT / "handshake_bug.sby"), "--junit", str(out)]) == 0  # expect = fail
+    suite = ET.parse(out).getroot().find("testsuite")
+    assert suite.get("tests") == "3" and suite.get("failures") == "0" and suite.get("errors") == "0"

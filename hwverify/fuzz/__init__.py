@@ -1,7 +1,8 @@
 """Differential random testing of every layer (``hwverify fuzz``).
 
-Generators (``gen_terms``, ``gen_systems``) make random term DAGs and
-transition systems; each layer's oracle (``oracle_terms``, ``oracle_engines``)
+Generators (``gen_terms``, ``gen_systems``, ``gen_verilog``) make random term DAGs,
+transition systems and Verilog designs; each layer's oracle (``oracle_terms``,
+``oracle_engines``, ``oracle_frontends``)
 checks one case against independent implementations; ``shrink`` reduces a
 failing case; ``campaign`` runs, shrinks and saves reproducers under
 ``.hwverify/fuzz/``.

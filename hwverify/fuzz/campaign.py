@@ -4,7 +4,8 @@ Case ``i`` of layer ``L`` under seed ``S`` is generated from
 ``random.Random(f"{S}:{L}:{i}")``, so any case can be regenerated alone.
 A failing case is shrunk, then saved under ``<out>/<layer>-s<S>-c<i>/`` with
 the mismatches, the case itself (``case.json`` for terms, ``case.btor2`` for
-systems) and ``replay.sh`` holding ``hwverify fuzz --replay DIR``.
+systems, ``case.v`` for Verilog designs) and ``replay.sh`` holding
+``hwverify fuzz --replay DIR``.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-LAYERS = ("terms", "engines")
+LAYERS = ("terms", "engines", "frontends")
 DEFAULT_OUT = os.path.join(".hwverify", "fuzz")
 
 
@@ -43,7 +44,9 @@ class Summary:
 
 
 def available_layers() -> list[str]:
-    return list(LAYERS)
+    """The layers whose tools are installed (``frontends`` needs Icarus Verilog)."""
+    from hwverify.fuzz.oracle_frontends import available_tools
+    return [layer for layer in LAYERS if layer != "frontends" or len(available_tools()) >= 2]
 
 
 def _solvers(solvers: Sequence[str] | None) -> list[str]:
@@ -67,11 +70,14 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
                  progress: Callable[[str], None] | None = None) -> Summary:
     """Run ``cases`` cases spread round-robin over ``layers``; stop early at ``time_budget`` seconds."""
     from hwverify.fuzz import oracle_engines, oracle_terms
-    layers = list(layers or LAYERS)
+    layers = list(layers or available_layers())
     for layer in layers:
         if layer not in LAYERS:
             from hwverify.errors import HwverifyError
             raise HwverifyError(f"unknown fuzz layer {layer!r}; layers: {', '.join(LAYERS)}")
+        if layer not in available_layers():
+            from hwverify.errors import HwverifyError
+            raise HwverifyError(f"fuzz layer {layer!r} needs Icarus Verilog (iverilog), which is not installed")
     solvers = _solvers(solvers)
     summary = Summary(layers={layer: LayerStats() for layer in layers})
     start = time.monotonic()
@@ -86,6 +92,10 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
         if layer == "terms":
             case = oracle_terms.generate(rng, index)
             found = run_terms_case(case, solvers, index, thorough)
+        elif layer == "frontends":
+            from hwverify.fuzz import oracle_frontends
+            case = oracle_frontends.generate(rng, index)
+            found = oracle_frontends.check(case)
         else:
             case = oracle_engines.generate(rng, index)
             found = oracle_engines.check(case, solvers, rotation=index)
@@ -110,12 +120,18 @@ def check_case(layer: str, case, solvers: Sequence[str], rotation: int, thorough
     from hwverify.fuzz import oracle_engines
     if layer == "terms":
         return run_terms_case(case, solvers, rotation, thorough)
+    if layer == "frontends":
+        from hwverify.fuzz import oracle_frontends
+        return oracle_frontends.check(case)
     return oracle_engines.check(case, solvers, rotation=rotation)
 
 
 def shrink_case(layer: str, case, found: list[str], solvers, rotation: int, thorough: bool = False):
     from hwverify.fuzz.oracle_engines import SystemCase
     from hwverify.fuzz.shrink import same_failure, shrink_system, shrink_terms
+    if layer == "frontends":
+        from hwverify.fuzz.oracle_frontends import shrink
+        return shrink(case, found)
     fails = same_failure(found)
 
     def still(c) -> bool:
@@ -140,6 +156,10 @@ def save_case(out_dir: str, layer: str, seed: int, index: int, case, found: list
     if layer == "terms":
         with open(os.path.join(path, "case.json"), "w") as fh:
             json.dump(case.to_json(), fh, indent=1)
+    elif layer == "frontends":
+        meta.update(stimulus_seed=case.seed, cycles=case.cycles)
+        with open(os.path.join(path, "case.v"), "w") as fh:
+            fh.write(case.source())
     else:
         with open(os.path.join(path, "case.btor2"), "w") as fh:
             fh.write(case.to_btor2())
@@ -161,6 +181,10 @@ def replay(path: str) -> list[str]:
     if meta["layer"] == "terms":
         with open(os.path.join(path, "case.json")) as fh:
             case = TermCase.from_json(json.load(fh))
+    elif meta["layer"] == "frontends":
+        from hwverify.fuzz.oracle_frontends import VerilogCase
+        with open(os.path.join(path, "case.v")) as fh:
+            case = VerilogCase(None, meta["stimulus_seed"], meta["cycles"], text=fh.read())
     else:
         case = SystemCase(read_btor2_file(os.path.join(path, "case.btor2")))
     return check_case(meta["layer"], case, solvers, meta["rotation"], meta.get("thorough", False))

@@ -12,7 +12,8 @@ import sys
 
 def add_parser(sub) -> argparse.ArgumentParser:
     from hwverify.fuzz.campaign import DEFAULT_OUT, LAYERS
-    p = sub.add_parser("fuzz", help="differential random testing of terms, solvers, BTOR2, engines and kernel")
+    p = sub.add_parser("fuzz", help="differential random testing of terms, solvers, BTOR2, engines, kernel "
+                                    "and Verilog frontends")
     p.add_argument("--cases", type=int, default=100, help="number of generated cases (spread over the layers)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--layer", action="append", choices=LAYERS, default=None,
