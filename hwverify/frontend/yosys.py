@@ -35,7 +35,7 @@ import tempfile
 from dataclasses import replace
 from typing import Sequence
 
-from hwverify.errors import FrontendError, SourceLoc
+from hwverify.errors import FrontendError, SemanticsError, SourceLoc
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["lower_with_yosys", "yosys_available", "run_yosys", "YosysRun"]
@@ -488,7 +488,11 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
             ywmap = json.load(fh)
         text, info = _rewrite_btor(btor, cover_cells, post)
     name = top or (post_top if (post_top := _single_module(post)) else "top")
-    system = read_btor2(text, f"<yosys:{name}>")
+    try:
+        system = read_btor2(text, f"<yosys:{name}>")
+    except SemanticsError as e:  # yosys wrote BTOR2 we cannot read: a tool failure, not a design error
+        raise FrontendError(f"yosys produced unreadable BTOR2 ({e}); try --frontend pyverilog",
+                            SourceLoc(paths[0]) if paths else None) from e
     system.name = name
     _attach_locations(system, info)
     system.notes.extend(dropped)
