@@ -25,7 +25,17 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
 
     ``frontend`` is ``"pyverilog"`` or ``"yosys"``; by default ``.sv`` and
     RTLIL (``.il``) designs go through yosys, plain Verilog through pyverilog.
+    An Amaranth design is named ``path/module.py:ClassName`` (built without arguments).
     """
+    if any(".py:" in p for p in paths):
+        if len(paths) != 1:
+            raise FrontendError("give exactly one Amaranth design (path/module.py:ClassName)")
+        from hwverify.frontend.amaranth import load_amaranth_class, lower_amaranth
+        system = lower_amaranth(load_amaranth_class(paths[0]))
+        if asserts or assumes or covers:
+            from hwverify.frontend.properties import add_properties
+            add_properties(system, asserts=asserts, assumes=assumes, covers=covers)
+        return system
     for p in paths:
         if not os.path.isfile(p):
             raise FrontendError(f"no such file: {p}", SourceLoc(p))

@@ -279,8 +279,6 @@ def _run(sby: SbyFile, task: SbyTask, say, solver: str, check: bool) -> tuple[st
     if check:
         from hwverify.cli import check_evidence
         check_evidence(system, result, None)
-    if ours == "kind" and result.status == "UNKNOWN" and len(system.asserts) > 1:
-        _prove_jointly(system, result, options, depth, check, say)
     statuses = []
     for p in result.properties:
         where = f" at {p.loc}" if p.loc else ""
@@ -304,29 +302,6 @@ def _run(sby: SbyFile, task: SbyTask, say, solver: str, check: bool) -> tuple[st
         if s in statuses:
             return s, ""
     return "PASS", ""
-
-
-def _prove_jointly(system, result, options, depth: int, check: bool, say) -> None:
-    """Retry undecided properties as one conjunction, as smtbmc's induction assumes every assert."""
-    from hwverify.prover.kind import KInduction
-    from hwverify.semantics import terms as T
-    from hwverify.semantics.system import Property
-    good = system.asserts[0].term
-    for p in system.asserts[1:]:
-        good = T.and_(good, p.term)
-    joint = system.with_properties([Property("all_assertions", good, "assert")])
-    say("some assertions are not inductive alone; proving the conjunction of all (as smtbmc does)")
-    res = KInduction(joint, options).check(depth)
-    if check:
-        from hwverify.cli import check_evidence
-        check_evidence(joint, res, None)
-    (jp,) = res.properties
-    if jp.status != "PASS":
-        return
-    for p in result.properties:
-        if p.status == "UNKNOWN":
-            p.status, p.certificate, p.checked = "PASS", jp.certificate, jp.checked
-            p.reason = "proved as part of the conjunction of all assertions"
 
 
 def run_sby(path: str, tasks: Sequence[str] = (), out: TextIO | None = None,
