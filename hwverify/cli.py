@@ -27,6 +27,8 @@ def _add_design_args(p: argparse.ArgumentParser) -> None:
                    help="default: yosys for .sv/.il, pyverilog for .v")
     p.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VAL")
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR")
+    p.add_argument("--multiclock", action="store_true",
+                   help="several clocks / async logic as SBY's 'multiclock on' (clk2fflogic; yosys frontend)")
     p.add_argument("--assert", dest="asserts", action="append", default=[], metavar="EXPR")
     p.add_argument("--assume", dest="assumes", action="append", default=[], metavar="EXPR")
     p.add_argument("--cover", dest="covers", action="append", default=[], metavar="EXPR")
@@ -83,7 +85,8 @@ def load_design(args: argparse.Namespace):
     from hwverify.design import load_system
     defines = dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
     return load_system(args.design, top=args.top, frontend=args.frontend, defines=defines,
-                       include_dirs=args.include, asserts=args.asserts, assumes=args.assumes, covers=args.covers)
+                       include_dirs=args.include, asserts=args.asserts, assumes=args.assumes, covers=args.covers,
+                       multiclock=args.multiclock)
 
 
 def run_engine(system, args: argparse.Namespace, progress) -> Result:

@@ -20,7 +20,7 @@ RTLIL_EXTENSIONS = (".il", ".rtlil")
 def load_system(paths: Sequence[str], top: str | None = None, frontend: str | None = None,
                 defines: dict[str, str] | None = None, include_dirs: Sequence[str] = (),
                 asserts: Sequence[str] = (), assumes: Sequence[str] = (),
-                covers: Sequence[str] = ()) -> TransitionSystem:
+                covers: Sequence[str] = (), multiclock: bool = False) -> TransitionSystem:
     """Read ``paths`` (one BTOR2 file, or Verilog files with ``top``) and add extra properties.
 
     ``frontend`` is ``"pyverilog"`` or ``"yosys"``; by default ``.sv`` and
@@ -48,7 +48,9 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
     elif exts <= set(VERILOG_EXTENSIONS) | set(RTLIL_EXTENSIONS):
         if frontend is None:
             frontend = "yosys" if exts & {".sv", ".svh", ".il", ".rtlil"} else "pyverilog"
-        system = _load_verilog(list(paths), top, frontend, defines or {}, list(include_dirs))
+        if multiclock and frontend != "yosys":
+            raise FrontendError("--multiclock needs the yosys frontend (--frontend yosys)", SourceLoc(paths[0]))
+        system = _load_verilog(list(paths), top, frontend, defines or {}, list(include_dirs), multiclock)
     else:
         raise FrontendError(f"cannot tell the language of {', '.join(paths)} (expected .btor2, .btor, .v or .sv)",
                             SourceLoc(paths[0]))
@@ -59,13 +61,13 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
 
 
 def _load_verilog(paths: list[str], top: str | None, frontend: str, defines: dict[str, str],
-                  include_dirs: list[str]) -> TransitionSystem:
+                  include_dirs: list[str], multiclock: bool = False) -> TransitionSystem:
     if frontend == "yosys":
         try:
             from hwverify.frontend.yosys import lower_with_yosys
         except ImportError as e:
             raise FrontendError(f"the yosys frontend is not available: {e}", SourceLoc(paths[0])) from e
-        return lower_with_yosys(paths, top=top, defines=defines, include_dirs=include_dirs)
+        return lower_with_yosys(paths, top=top, defines=defines, include_dirs=include_dirs, multiclock=multiclock)
     if top is None:
         raise FrontendError("--top is required for Verilog designs", SourceLoc(paths[0]))
     from hwverify.frontend.verilog import lower_verilog

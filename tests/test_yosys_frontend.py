@@ -6,6 +6,7 @@ Each ``designs/sv/*.sv`` has ``// expect: pass`` or ``// expect: fail depth=N``
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -141,3 +142,13 @@ def test_sv_defaults_to_yosys_and_cli_exit_codes(capsys):
     assert main(["bmc", str(ROOT / "async_reset_bug.sv"), "--depth", "10"]) == 2
     assert main(["prove", str(ROOT / "async_reset_bug.sv"), "--top", "nosuch"]) == 16
     assert "nosuch" in capsys.readouterr().err
+
+
+def test_multiclock_flag_on_the_cli(capsys):
+    from hwverify.cli import main
+    path = str(ROOT / "two_clocks.sv")
+    assert main(["prove", path, "--top", "two_clocks", "--multiclock"]) == 0
+    assert main(["cover", path, "--top", "two_clocks", "--multiclock", "--depth", "8", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert min(p["depth"] for p in out["properties"]) == 6  # the step SBY reports (header "cover: 6")
+    assert main(["prove", str(ROOT.parent / "verilog" / "fifo.v"), "--top", "fifo", "--multiclock"]) == 16
