@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hwverify.errors import SemanticsError
+from hwverify.kernel.smt import decide
 from hwverify.semantics import terms as T
 from hwverify.semantics.smtlib import canonical_postorder, const_text, quote_symbol, script, to_smtlib
 from hwverify.semantics.terms import BV, Array, Term
@@ -31,18 +32,8 @@ def _cvc5_solver() -> cvc5.Solver:
 
 
 def cvc5_check(text: str) -> str:
-    """Run every command of ``text`` (which has no check-sat), then check."""
-    solver = _cvc5_solver()
-    parser = cvc5.InputParser(solver)
-    parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, text, "test")
-    symbols = parser.getSymbolManager()
-    while True:
-        cmd = parser.nextCommand()
-        if cmd.isNull():
-            break
-        cmd.invoke(solver, symbols)
-    r = solver.checkSat()
-    return "sat" if r.isSat() else "unsat" if r.isUnsat() else "unknown"
+    """Run every command of ``text`` (which has no check-sat), then check (the kernel's cvc5 path)."""
+    return decide(text, "cvc5")
 
 
 def cvc5_run_all(text: str) -> None:

@@ -40,6 +40,9 @@ def relevant_states(system: TransitionSystem, roots: Sequence[Term]) -> set[Term
     Dropping the init and next equations of the other states keeps every
     obligation equisatisfiable: each dropped equation defines a fresh frame
     variable that nothing kept reads, so any model extends by computing it.
+    The engines' cone of influence (``semantics/transform.py``) does the same
+    walk; the kernel keeps its own copy on purpose, so a bug there cannot
+    both shrink an engine's problem and hide it from the check.
     """
     keep: set[Term] = set()
     work = T.free_vars(list(roots) + list(system.constraints))

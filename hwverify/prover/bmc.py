@@ -45,6 +45,11 @@ class BoundedSearch:
         target = self.unroller.at(prop.term, k)
         return target if prop.kind == "cover" else T.not_(target)
 
+    def trace_result(self, prop: Property, k: int, status: str) -> PropertyResult:
+        """The verdict backed by the trace of the current model (frames 0..k)."""
+        trace = extract_trace(self.solver, self.unroller, k, prop)
+        return PropertyResult(prop.name, prop.kind, status, depth=k, trace=trace, loc=prop.loc)
+
     def reach(self, prop: Property, k: int) -> str:
         """Is there a run of exactly k+1 frames ending in the goal of ``prop``?"""
         self.extend_to(k)
@@ -78,9 +83,7 @@ class BMC(Engine):
             for prop in open_props:
                 answer = search.reach(prop, k)
                 if answer == SAT:
-                    trace = extract_trace(search.solver, search.unroller, k, prop)
-                    status = PASS if self.covers else FAIL
-                    done[prop.name] = PropertyResult(prop.name, prop.kind, status, depth=k, trace=trace, loc=prop.loc)
+                    done[prop.name] = search.trace_result(prop, k, PASS if self.covers else FAIL)
                 elif answer == UNSAT:
                     still_open.append(prop)
                 else:

@@ -10,7 +10,7 @@ re-checks.
 from __future__ import annotations
 
 from hwverify.prover.bmc import BoundedSearch
-from hwverify.prover.engine import Engine, checked_answer, extract_trace, undecided
+from hwverify.prover.engine import Engine, checked_answer, undecided
 from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
 from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
@@ -94,8 +94,7 @@ class KInduction(Engine):
             for prop in open_props:
                 answer = base.reach(prop, k)
                 if answer == SAT:
-                    trace = extract_trace(base.solver, base.unroller, k, prop)
-                    done[prop.name] = PropertyResult(prop.name, prop.kind, FAIL, depth=k, trace=trace, loc=prop.loc)
+                    done[prop.name] = base.trace_result(prop, k, FAIL)
                     continue
                 if answer != UNSAT:
                     done[prop.name] = undecided(prop, k - 1, deadline, base.solver.last_reason)
