@@ -134,7 +134,6 @@ def write_outputs(system, result: Result, args: argparse.Namespace) -> dict[str,
     trace_json = args.trace_json
     if getattr(args, "replay", False) and not trace_json:
         trace_json = os.path.join("hwverify_replay", f"{args.top or 'design'}.json")
-        os.makedirs("hwverify_replay", exist_ok=True)
     written = {}
     for p in traced:
         annotate_trace(system, p.trace)
@@ -171,7 +170,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
     written = write_outputs(system, result, args)
     if args.junit:
         from hwverify.report.junit import JUnitCase, write_junit
-        os.makedirs(os.path.dirname(args.junit) or ".", exist_ok=True)
         suite = f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}"
         write_junit(args.junit, suite, [JUnitCase(p.name, p.status, result.time / max(1, len(result.properties)),
                                                   p.reason, classname=args.top or system.name)

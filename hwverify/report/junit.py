@@ -6,6 +6,7 @@ undecided property as green.
 """
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -39,5 +40,7 @@ def junit_xml(suite: str, cases: list[JUnitCase]) -> str:
 
 
 def write_junit(path: str, suite: str, cases: list[JUnitCase]) -> None:
+    """Write the suite to ``path``, creating its folder (CI paths like reports/x.xml)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w") as fh:
         fh.write(junit_xml(suite, cases))
