@@ -63,12 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         _add_design_args(p)
         _add_run_args(p, engine)
-    p = sub.add_parser("run", help="run the tasks of a SymbiYosys .sby file")
-    p.add_argument("sby_file")
+    p = sub.add_parser("run", help="run the tasks of a project file (hwverify.toml) or a SymbiYosys .sby file")
+    p.add_argument("sby_file", metavar="FILE", help="hwverify.toml project file or .sby file")
     p.add_argument("tasks", nargs="*", help="task names (default: all)")
-    p.add_argument("--solver", default="bitwuzla", help="bitwuzla, cvc5, z3, pysmt")
+    p.add_argument("--solver", default=None,
+                   help="bitwuzla, cvc5, z3, pysmt (default: the project's, else bitwuzla)")
     p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
     p.add_argument("--junit", metavar="PATH", help="write per-task results as JUnit XML")
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="tasks of a project file run at once (default: the file's [project] jobs)")
     p = sub.add_parser("check-proof", help="re-check an exported certificate directory")
     p.add_argument("directory")
     p.add_argument("--solver", default=None)
@@ -202,8 +205,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check-proof":
             return cmd_check_proof(args)
         if args.command == "run":
-            from hwverify.sby import run_sby
-            code, outcomes = run_sby(args.sby_file, args.tasks, solver=args.solver, check=not args.no_check)
+            outcomes: list
+            if args.sby_file.endswith(".toml"):
+                from hwverify.project import run_project
+                code, outcomes = run_project(args.sby_file, args.tasks, check=not args.no_check, jobs=args.jobs,
+                                             solver=args.solver)
+            else:
+                from hwverify.sby import run_sby
+                code, outcomes = run_sby(args.sby_file, args.tasks, solver=args.solver or "bitwuzla",
+                                         check=not args.no_check)
             if args.junit:
                 from hwverify.report.junit import JUnitCase, write_junit
                 write_junit(args.junit, os.path.basename(args.sby_file),

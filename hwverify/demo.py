@@ -5,7 +5,8 @@ Each design file states what it expects in a header comment
 it through the real CLI, exports and re-checks certificates, writes VCD
 traces under ``.hwverify/demo/``, then cross-checks one design against
 Icarus Verilog in lock step and replays one counterexample there (cocotb),
-and exits non-zero if anything is off.
+runs the bundled project file (``designs/hwverify.toml``, every task's
+verdict as its ``expect`` says), and exits non-zero if anything is off.
 """
 from __future__ import annotations
 
@@ -66,11 +67,13 @@ def run_one(path: str, expect: str, depth: int | None) -> bool:
 
 
 def run_cosim_demo() -> list[tuple[str, bool]]:
-    """One lock-step cross-check against Icarus, and one counterexample replayed in Icarus."""
+    """One lock-step cross-check against Icarus, one counterexample replayed in Icarus, the project file."""
     steps = [
         ("cosim fifo", ["cosim", "designs/verilog/fifo.v", "--top", "fifo", "--cycles", "2000"], 0),
         ("replay counter_bug", ["bmc", "designs/verilog/counter_bug.v", "--top", "counter", "--depth", "12",
                                 "--trace-json", os.path.join(OUT, "counter_bug.json"), "--replay"], 2),
+        ("project designs/hwverify.toml", ["run", "designs/hwverify.toml",
+                                           "--junit", os.path.join(OUT, "project.xml")], 0),
     ]
     results = []
     for label, args, expected in steps:

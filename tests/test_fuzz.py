@@ -296,7 +296,8 @@ def test_bad_input_corpus(path):
         if not have_iverilog():
             pytest.skip("the pyverilog frontend needs Icarus Verilog")
     expected = open(path + ".expected").read().strip()
-    r = subprocess.run([sys.executable, "-m", "hwverify.cli", "bmc", path, "--top", "m"],
+    command = ["run", path] if path.endswith(".toml") else ["bmc", path, "--top", "m"]
+    r = subprocess.run([sys.executable, "-m", "hwverify.cli", *command],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 16, r.stdout + r.stderr
     assert "Traceback" not in r.stderr

@@ -15,7 +15,7 @@ from hwverify.kernel.check import CheckReport, check_certificate, simple_path_st
 from hwverify.kernel.obligations import build_obligations
 from hwverify.semantics import smtlib
 from hwverify.semantics import terms as T
-from hwverify.semantics.btor2 import read_btor2, write_btor2
+from hwverify.semantics.btor2 import read_btor2, symbol, write_btor2
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.system import Property, TransitionSystem
 
@@ -31,13 +31,14 @@ def write_certificate_dir(system: TransitionSystem, cert: Certificate, path: str
     # check_certificate_dir can compare them textually.
     stored = read_btor2(model, "model.btor2")
     inv = read_btor2(inv_text, "invariant.btor2").asserts[0].term
-    prop = stored.property(cert.prop)
+    # BTOR2 symbols have no white space: a property named "count <= 8" is stored as "count_<=_8"
+    prop = stored.property(symbol(cert.prop))
     path_states, problem = simple_path_states(stored, cert, [inv, prop.term])
     if problem:
         raise ValueError(f"cannot export an invalid certificate: {problem}")
     obligations = build_obligations(stored, prop.term, inv, cert.k, path_states, cert.bounded)
     manifest = {
-        "format": FORMAT, "property": cert.prop, "method": cert.method, "k": cert.k,
+        "format": FORMAT, "property": prop.name, "source_name": cert.prop, "method": cert.method, "k": cert.k,
         "simple_path": cert.simple_path, "simple_path_vars": cert.simple_path_vars,
         "bounded": cert.bounded, "solver": cert.solver,
         "design_sha256": hashlib.sha256(model.encode()).hexdigest(),

@@ -563,7 +563,7 @@ _OPNAME = {
 }
 
 
-def _symbol(name: str) -> str:
+def symbol(name: str) -> str:
     """``name`` as a BTOR2 symbol: no white space or control characters, no leading ';'."""
     out = "".join(c if c.isprintable() and not c.isspace() else "_" for c in name)
     if not out or out[0] == ";":
@@ -582,7 +582,7 @@ class _Writer:
         self.keys: dict[int, bytes] = {}
         self.aux = 0
         # Symbols of variables (sanitized as written), so no other line reuses one.
-        self.var_names = {_symbol(v.name) for v in system.inputs + system.states}
+        self.var_names = {symbol(v.name) for v in system.inputs + system.states}
 
     def new_id(self) -> int:
         i = self.next_id
@@ -737,23 +737,23 @@ class _Writer:
             self.lines.append(f"{self.new_id()} constraint {e}")
         for p in sy.asserts:
             e = self.emit(T.not_(p.term))
-            self.lines.append(f"{self.new_id()} bad {e} {_symbol(p.name)}")
+            self.lines.append(f"{self.new_id()} bad {e} {symbol(p.name)}")
         for p in sy.justice:
             e = self.emit(p.term)
             if p.kind == "fair":
-                self.lines.append(f"{self.new_id()} fair {e} {_symbol(p.name)}")
+                self.lines.append(f"{self.new_id()} fair {e} {symbol(p.name)}")
             else:
-                self.lines.append(f"{self.new_id()} justice 1 {e} {_symbol(p.name)}")
+                self.lines.append(f"{self.new_id()} justice 1 {e} {symbol(p.name)}")
         for p in sy.covers:
             e = self.emit(p.term)
-            self.lines.append(f"{_COVER_MARK}{e} {_symbol(p.name)}")
+            self.lines.append(f"{_COVER_MARK}{e} {symbol(p.name)}")
         self.write_signals()
         return "\n".join(self.lines) + "\n"
 
     def new_id_for_var(self, v: Term, kind: str) -> int:
         s = self.sid(v.sort)
         i = self.new_id()
-        self.lines.append(f"{i} {kind} {s} {_symbol(v.name)}")
+        self.lines.append(f"{i} {kind} {s} {symbol(v.name)}")
         self.ids[v.id] = i
         return i
 
@@ -766,25 +766,25 @@ class _Writer:
                 raise SemanticsError(f"signal {name!r} is not a term: {t!r}")
             if t.op == "var" and t.name == name:
                 continue
-            if (t.op == "var" or t.op == "const_array" or _symbol(name) in self.var_names
+            if (t.op == "var" or t.op == "const_array" or symbol(name) in self.var_names
                     or t.id in self.node_symbol):
                 self.extra.append((name, t))
             else:
-                self.node_symbol[t.id] = _symbol(name)
+                self.node_symbol[t.id] = symbol(name)
 
     def write_signals(self) -> None:
         for name in sorted(self.system.signals):
             t = self.system.signals[name]
-            if t.id in self.node_symbol and self.node_symbol[t.id] == _symbol(name):
+            if t.id in self.node_symbol and self.node_symbol[t.id] == symbol(name):
                 self.emit(t)         # emitted with its symbol (if nothing else did)
         for name, t in self.extra:
             e = self.emit(t)
             if isinstance(t.sort, BV):
-                self.lines.append(f"{self.new_id()} output {e} {_symbol(name)}")
+                self.lines.append(f"{self.new_id()} output {e} {symbol(name)}")
             else:
                 # btor2tools only outputs bit-vectors; name an identity node instead.
                 one = self.emit(T.true())
-                self.lines.append(f"{self.new_id()} ite {self.sid(t.sort)} {one} {e} {e} {_symbol(name)}")
+                self.lines.append(f"{self.new_id()} ite {self.sid(t.sort)} {one} {e} {e} {symbol(name)}")
 
 
 def write_btor2(system: TransitionSystem) -> str:
