@@ -37,7 +37,15 @@ def _add_design_args(p: argparse.ArgumentParser) -> None:
 def _add_run_args(p: argparse.ArgumentParser, default_engine: str) -> None:
     p.add_argument("--depth", type=int, default=20, help="bound (BMC/cover steps, max induction depth)")
     p.add_argument("--timeout", type=float, default=None, help="wall-clock limit in seconds")
-    p.add_argument("--engine", default=default_engine, help="engine: bmc, kind")
+    p.add_argument("--engine", default=default_engine,
+                   help="engine: bmc, kind, portfolio (several engine/solver pairs in parallel processes)")
+    p.add_argument("--portfolio", metavar="ENGINE/SOLVER,...", default=None,
+                   help="portfolio members, e.g. kind/bitwuzla,kind/cvc5,bmc/z3 (implies --engine portfolio)")
+    p.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
+                   help="address-space limit of each engine process in MiB (out of memory: ERROR)")
+    p.add_argument("--isolate", action=argparse.BooleanOptionalAction, default=True,
+                   help="run the engine in a child process whose --timeout and --memory-limit are enforced "
+                        "and whose crash is an ERROR, not ours (default: on; --no-isolate runs in-process)")
     p.add_argument("--solver", default="bitwuzla", help="bitwuzla, cvc5, z3, pysmt")
     p.add_argument("--kernel-solver", default=None, help="solver for the kernel (default: a different one)")
     p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
@@ -93,13 +101,28 @@ def load_design(args: argparse.Namespace):
 
 
 def run_engine(system, args: argparse.Namespace, progress) -> Result:
+    """Run the chosen engine: in a worker process (hard limits), in-process, or as a portfolio of workers."""
+    from hwverify.errors import ProverError
     from hwverify.prover.registry import make_engine
     from hwverify.prover.solvers import make_solver
-    make_solver(args.solver).close()  # an unknown or missing solver is a usage error, reported up front
+    memory = getattr(args, "memory_limit", None)
+    isolate = getattr(args, "isolate", False)
+    members = getattr(args, "portfolio", None)
+    engine_name = "portfolio" if members else args.engine
+    if memory is not None and memory <= 0:
+        raise ProverError(f"--memory-limit must be a positive number of MiB, not {memory}")
+    if memory is not None and not isolate and engine_name != "portfolio":
+        raise ProverError("--memory-limit needs an engine process; drop --no-isolate")
     options = EngineOptions(solver=args.solver, timeout=args.timeout, progress=progress,
-                            simple_path=not args.no_simple_path)
-    engine = make_engine(args.engine, system, options, mode=args.command)
-    return engine.check(args.depth)
+                            simple_path=not args.no_simple_path, memory_mb=memory)
+    if engine_name == "portfolio":  # every member runs in its own worker process
+        from hwverify.prover.portfolio import Portfolio, parse_members
+        return Portfolio(system, options, args.command, parse_members(members) if members else None).check(args.depth)
+    make_solver(args.solver).close()  # an unknown or missing solver is a usage error, reported up front
+    if isolate:
+        from hwverify.prover.worker import run_isolated
+        return run_isolated(system, engine_name, options, args.depth, args.command)
+    return make_engine(engine_name, system, options, mode=args.command).check(args.depth)
 
 
 def check_evidence(system, result: Result, kernel_solver: str | None) -> None:

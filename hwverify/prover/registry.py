@@ -8,7 +8,7 @@ from hwverify.prover.kind import KInduction
 from hwverify.prover.result import EngineOptions
 from hwverify.semantics.system import TransitionSystem
 
-ENGINES = {"bmc": ("bmc", "prove"), "kind": ("prove",), "cover": ("cover",)}
+ENGINES = {"bmc": ("bmc", "prove"), "kind": ("prove",), "cover": ("cover",), "portfolio": ("bmc", "prove", "cover")}
 
 
 def make_engine(name: str, system: TransitionSystem, options: EngineOptions, mode: str = "prove") -> Engine:
@@ -22,4 +22,7 @@ def make_engine(name: str, system: TransitionSystem, options: EngineOptions, mod
         raise ProverError(f"the design has no {'cover goals' if mode == 'cover' else 'assertions'} to check")
     if name == "kind":
         return KInduction(system, options)
+    if name == "portfolio":  # local import: the portfolio's workers build their engines through this registry
+        from hwverify.prover.portfolio import Portfolio
+        return Portfolio(system, options, mode)
     return BMC(system, options, covers=(mode == "cover"))

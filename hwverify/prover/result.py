@@ -99,6 +99,7 @@ class EngineOptions:
     timeout: float | None = None  # wall-clock seconds for the whole run
     progress: ProgressFn | None = None
     simple_path: bool = True
+    memory_mb: int | None = None  # address-space limit of a worker process (prover/worker.py); in-process: ignored
 
     def deadline(self) -> "Deadline":
         return Deadline(self.timeout)

@@ -8,7 +8,9 @@ mismatch), fold constants with the shared semantics in ``bvops`` and apply a
 few cheap, local rewrites. Booleans are ``BV(1)``.
 
 Traversals are iterative (``postorder``) because unrolled systems are far too
-deep for Python's recursion limit.
+deep for Python's recursion limit. Pickling goes through a flat node table
+(``DagWriter``/``read_dag``) and the constructors, so a term sent to another
+process is interned there like any other.
 """
 from __future__ import annotations
 
@@ -126,6 +128,20 @@ class Term:
     def __or__(self, o: "Term") -> "Term": return or_(self, o)
     def __xor__(self, o: "Term") -> "Term": return xor(self, o)
     def __invert__(self) -> "Term": return not_(self)
+
+    # Pickling and copying must never make a second object for the same term: pickle
+    # rebuilds through the checking constructors (re-interning it in the receiving
+    # process), from a flat node table so deep terms do not hit the recursion limit.
+    def __reduce__(self) -> tuple:
+        writer = DagWriter()
+        writer.add(self)
+        return (_term_from_table, (writer.nodes,))
+
+    def __copy__(self) -> "Term":
+        return self
+
+    def __deepcopy__(self, memo: dict) -> "Term":
+        return self
 
 
 _table: "weakref.WeakValueDictionary[tuple, Term]" = weakref.WeakValueDictionary()
@@ -604,3 +620,76 @@ def to_str(term: Term, limit: int = 400) -> str:
 
 def dag_size(roots: Iterable[Term]) -> int:
     return sum(1 for _ in postorder(roots))
+
+
+# ---------------------------------------------------------- serialisation
+def _sort_code(sort: Sort) -> tuple:
+    return ("bv", sort.width) if isinstance(sort, BV) else ("array", sort.index_width, sort.elem_width)
+
+
+def _sort_from_code(code: object) -> Sort:
+    if isinstance(code, tuple) and len(code) == 2 and code[0] == "bv" and type(code[1]) is int:
+        return BV(code[1])
+    if isinstance(code, tuple) and len(code) == 3 and code[0] == "array" and all(type(w) is int for w in code[1:]):
+        return Array(code[1], code[2])
+    raise SemanticsError(f"term table: bad sort {code!r:.80}")
+
+
+class DagWriter:
+    """Number the nodes of term DAGs into one flat table, children first, shared once.
+
+    Each entry is ``(op, argument indices, params, sort code)``: plain tuples of
+    str and int, so the table crosses process boundaries with any serialiser.
+    ``read_dag`` rebuilds it through the constructors, which re-interns every
+    term where it is read (structurally equal terms are the same object there).
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[Term, int] = {}
+        self.nodes: list[tuple] = []
+
+    def add(self, root: Term) -> int:
+        """Add ``root`` and the sub-terms not yet in the table; return the index of ``root``."""
+        if root not in self.index:
+            for node in postorder([root], skip=self.index):
+                self.index[node] = len(self.nodes)
+                self.nodes.append((node.op, tuple(self.index[a] for a in node.args), node.params,
+                                   _sort_code(node.sort)))
+        return self.index[root]
+
+
+def read_dag(nodes: Sequence[object]) -> list[Term]:
+    """Rebuild a ``DagWriter`` table: the term at each index, interned in this process.
+
+    Any malformed entry (unknown operator, forward reference, ill-sorted
+    arguments, a sort the constructor does not produce) is a ``SemanticsError``.
+    """
+    out: list[Term] = []
+    for i, entry in enumerate(nodes):
+        if not (isinstance(entry, tuple) and len(entry) == 4):
+            raise SemanticsError(f"term table entry {i} is malformed: {entry!r:.80}")
+        op, arg_idx, params, code = entry
+        if op not in ALL_OPS or not isinstance(arg_idx, tuple) or not isinstance(params, tuple):
+            raise SemanticsError(f"term table entry {i} is malformed: {entry!r:.80}")
+        if any(type(j) is not int or not 0 <= j < i for j in arg_idx):
+            raise SemanticsError(f"term table entry {i} refers to a node not defined before it: {arg_idx!r:.80}")
+        bad_const = op == "const" and (len(params) != 1 or type(params[0]) is not int)
+        if bad_const or any(type(p) not in (int, str) for p in params):
+            raise SemanticsError(f"term table entry {i} has bad parameters {params!r:.80}")
+        sort = _sort_from_code(code)
+        try:
+            term = apply(op, [out[j] for j in arg_idx], params, sort)
+        except (TypeError, IndexError) as e:
+            raise SemanticsError(f"term table entry {i} ({op}) is malformed: {e}") from e
+        if term.sort != sort:
+            raise SemanticsError(f"term table entry {i} ({op}) claims sort {sort} but is {term.sort}")
+        out.append(term)
+    return out
+
+
+def _term_from_table(nodes: Sequence[object]) -> Term:
+    """Unpickle one term: the last node of its table is the root."""
+    terms = read_dag(nodes)
+    if not terms:
+        raise SemanticsError("term table is empty")
+    return terms[-1]

@@ -1,0 +1,188 @@
+"""A portfolio: several (engine, solver) configurations race in worker processes.
+
+Solvers differ by orders of magnitude from one problem to the next, so the
+portfolio starts every member at once (each in its own ``Worker``, with the
+same time and memory limits), takes for each property the first definitive
+answer (PASS or FAIL) and kills the members still running once every
+property is decided. UNKNOWN, TIMEOUT or ERROR is reported only when no
+member decides.
+
+A member can be wrong, so evidence is vetted with the kernel before it wins,
+while the other members keep running: rejected evidence decides nothing, and
+if no other member decides, the property is ERROR with the kernel's reason.
+By default (``vet="traces"``) only traces are vetted: replaying one takes
+milliseconds, while re-checking a certificate can cost several times the
+proof (the crypto core: 24 s of kernel time for 15 certificates that
+k-induction found in 5 s), and the caller has the kernel check every
+certificate anyway, as for any engine; ``vet="all"`` vets certificates too,
+``vet="none"`` nothing. Vetting is skipped when no other member is left to
+answer instead. Two accepted verdicts that contradict each other are a bug
+and give ERROR, never a silent choice.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from multiprocessing.connection import wait
+from typing import Sequence
+
+from hwverify.errors import ProverError
+from hwverify.prover.engine import Engine
+from hwverify.prover.registry import ENGINES
+from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
+                                    PropertyResult, Result)
+from hwverify.prover.solvers import make_solver
+from hwverify.prover.worker import Worker
+from hwverify.semantics.system import Property, TransitionSystem
+
+# Two members: the machines we target have two cores. k-induction's base case is BMC,
+# so the prove portfolio finds counterexamples as well as proofs.
+DEFAULT_MEMBERS: dict[str, list[tuple[str, str]]] = {
+    "prove": [("kind", "bitwuzla"), ("kind", "cvc5")],
+    "bmc": [("bmc", "bitwuzla"), ("bmc", "cvc5")],
+    "cover": [("cover", "bitwuzla"), ("cover", "cvc5")],
+}
+# When no member decides, the most informative non-verdict is reported.
+_UNDECIDED_RANK = {UNKNOWN: 0, TIMEOUT: 1, ERROR: 2}
+
+
+def parse_members(spec: str) -> list[tuple[str, str]]:
+    """``"kind/bitwuzla,bmc/cvc5"`` -> ``[("kind", "bitwuzla"), ("bmc", "cvc5")]``."""
+    members = []
+    for item in spec.split(","):
+        engine, sep, solver = item.strip().partition("/")
+        if not sep or not engine or not solver:
+            raise ProverError(f"portfolio member must be ENGINE/SOLVER (e.g. kind/cvc5), not {item.strip()!r}")
+        members.append((engine, solver))
+    return members
+
+
+class Portfolio(Engine):
+    """Run ``members`` (engine, solver) in parallel worker processes; first vetted verdict wins."""
+
+    name = "portfolio"
+
+    def __init__(self, system: TransitionSystem, options: EngineOptions | None = None, mode: str = "prove",
+                 members: Sequence[tuple[str, str]] | None = None, *, vet: str = "traces",
+                 grace: float | None = None, start_method: str | None = None):
+        self.mode = mode
+        self.members = list(members if members is not None else DEFAULT_MEMBERS[mode])
+        if not self.members:
+            raise ProverError("a portfolio needs at least one member")
+        for engine, solver in self.members:
+            if engine == "portfolio" or engine not in ENGINES:
+                known = ", ".join(e for e in ENGINES if e != "portfolio")
+                raise ProverError(f"portfolio member {engine}/{solver}: unknown engine {engine!r}; known: {known}")
+            if mode not in ENGINES[engine]:
+                raise ProverError(f"portfolio member {engine}/{solver}: engine {engine!r} cannot be used for {mode}")
+            make_solver(solver).close()  # an unknown or missing solver is a usage error, reported up front
+        if vet not in ("traces", "all", "none"):
+            raise ProverError(f"vet must be 'traces', 'all' or 'none', not {vet!r}")
+        if len(set(self.members)) != len(self.members):
+            raise ProverError("portfolio members must differ")
+        self.vet, self.grace, self.start_method = vet, grace, start_method
+        # No cone of influence here: each member computes its own in its process.
+        self.original = self.system = system
+        self.options = options or EngineOptions()
+        if not (system.covers if mode == "cover" else system.asserts):
+            raise ProverError(f"the design has no {'cover goals' if mode == 'cover' else 'assertions'} to check")
+        system.validate()
+
+    def properties_of(self, system: TransitionSystem) -> list[Property]:
+        return list(system.covers if self.mode == "cover" else system.asserts) + list(system.justice)
+
+    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:  # pragma: no cover - check() is whole
+        raise NotImplementedError
+
+    def check(self, bound: int) -> Result:
+        """Race the members to ``bound``; kill the rest once every property is decided."""
+        start = time.monotonic()
+        props = self.properties()
+        decided: dict[str, tuple[str, PropertyResult]] = {}
+        seen: dict[str, list[tuple[str, PropertyResult, bool]]] = {p.name: [] for p in props}
+        stats: dict[str, dict] = {}
+        workers = []
+        try:
+            for engine, solver in self.members:
+                label = f"{engine}/{solver}"
+                options = replace(self.options, solver=solver, progress=self._relay(label))
+                workers.append(Worker(self.system, engine, options, bound, self.mode, grace=self.grace,
+                                      start_method=self.start_method, label=label).start())
+            pending = list(workers)
+            while pending and len(decided) < len(props):
+                limits = [r for r in (w.remaining() for w in pending) if r is not None]
+                wait([h for w in pending for h in w.handles], min(limits) if limits else None)
+                for w in list(pending):
+                    r = w.poll()
+                    if r is not None:
+                        pending.remove(w)
+                        stats[w.label] = {"status": r.status, "time": round(r.time, 4)}
+                        self._merge(w.label, r, decided, seen, others_left=bool(pending))
+            for w in pending:
+                stats[w.label] = {"status": "killed", "time": round(time.monotonic() - w.started, 4)}
+        finally:
+            for w in workers:
+                w.kill()
+        if not decided and all(w.raised is not None for w in workers):
+            raise workers[0].raised  # every member failed to set up: a usage error, not a result
+        results = [decided[p.name][1] if p.name in decided else self._undecided(p, seen[p.name]) for p in props]
+        winners = sorted({label for label, r in decided.values() if r.status in (PASS, FAIL)})
+        solver = "+".join(winners or (f"{e}/{s}" for e, s in self.members))
+        return Result(self.name, solver, results, time.monotonic() - start, {"members": stats})
+
+    def _relay(self, label: str):
+        if self.options.progress is None:
+            return None
+        progress = self.options.progress
+        return lambda message: progress(f"[{label}] {message}")
+
+    def _merge(self, label: str, result: Result, decided: dict[str, tuple[str, PropertyResult]],
+               seen: dict[str, list[tuple[str, PropertyResult, bool]]], others_left: bool) -> None:
+        """Record a member's result; accept its (vetted) verdicts for undecided properties."""
+        for p in result.properties:
+            if p.name not in seen:
+                continue
+            rejected = False
+            if p.status in (PASS, FAIL) and (others_left or p.name in decided):
+                problem = self._rejected(p)
+                if problem:
+                    rejected = True
+                    p = PropertyResult(p.name, p.kind, ERROR, depth=p.depth, loc=p.loc,
+                                       reason=f"kernel rejected the {p.status} evidence: {problem}")
+            seen[p.name].append((label, p, rejected))
+            if p.status not in (PASS, FAIL):
+                continue
+            if p.name not in decided:
+                p.reason = f"{p.reason} [{label}]" if p.reason else f"[{label}]"
+                decided[p.name] = (label, p)
+                continue
+            first, earlier = decided[p.name]
+            if earlier.status in (PASS, FAIL) and earlier.status != p.status:
+                decided[p.name] = (first, PropertyResult(
+                    p.name, p.kind, ERROR, loc=p.loc,
+                    reason=f"portfolio contradiction (a bug): {first} says {earlier.status}, {label} says {p.status}"))
+
+    def _rejected(self, p: PropertyResult) -> str:
+        """The kernel's objection to ``p``'s evidence ('' if it accepts or there is none)."""
+        from hwverify.kernel import check_certificate, check_trace
+        if p.certificate is not None and self.vet == "all":
+            report = check_certificate(self.system, p.certificate)
+        elif p.trace is not None and self.vet != "none":
+            report = check_trace(self.system, p.trace)
+        else:
+            return ""
+        return "" if report.ok else "; ".join(report.details)[:300]
+
+    @staticmethod
+    def _undecided(prop: Property, seen: list[tuple[str, PropertyResult, bool]]) -> PropertyResult:
+        """No member decided: the most telling non-verdict, with every member's reason.
+
+        Evidence the kernel rejected makes it ERROR (a member is wrong); otherwise
+        UNKNOWN beats TIMEOUT beats ERROR (one crashed member says little).
+        """
+        if not seen:
+            return PropertyResult(prop.name, prop.kind, ERROR, loc=prop.loc, reason="no member answered")
+        lied = [p for _, p, rejected in seen if rejected]
+        best = lied[0] if lied else min((p for _, p, _ in seen), key=lambda p: _UNDECIDED_RANK.get(p.status, 3))
+        why = "; ".join(f"{label}: {p.status}" + (f" ({p.reason})" if p.reason else "") for label, p, _ in seen)
+        return PropertyResult(prop.name, prop.kind, best.status, depth=best.depth, loc=prop.loc, reason=why)
