@@ -23,7 +23,8 @@ Paths are relative to the project file. ``hwverify run hwverify.toml
 re-checks every verdict's evidence with the kernel, prints one line per task
 and a summary, and exits like ``hwverify run FILE.sby``: a task's return code
 is 0 when its status is expected, else SBY's code for the status; the run's
-is the bitwise OR. Every mistake in the file is a one-line ``file:line``
+is the bitwise OR. A task's ``timeout`` is enforced: its engine runs in a
+worker process that is killed when the time is up (TIMEOUT). Every mistake in the file is a one-line ``file:line``
 error (exit 16) before anything runs.
 """
 from __future__ import annotations
@@ -236,9 +237,14 @@ def run_task(task: ProjectTask, check: bool = True) -> TaskSummary:
         system = load_system(task.design, top=task.top, frontend=task.frontend, defines=task.defines,
                              include_dirs=task.include, asserts=task.asserts, assumes=task.assumes,
                              covers=task.covers, multiclock=task.multiclock)
-        engine = make_engine(task.engine or MODES[task.mode], system,
-                             EngineOptions(solver=task.solver, timeout=task.timeout), mode=task.mode)
-        result = engine.check(task.depth)
+        options = EngineOptions(solver=task.solver, timeout=task.timeout)
+        engine = task.engine or MODES[task.mode]
+        if task.timeout is not None and engine != "portfolio":
+            # a solver that ignores its limit must not hold the whole run: the worker is killed
+            from hwverify.prover.worker import run_isolated
+            result = run_isolated(system, engine, options, task.depth, task.mode)
+        else:
+            result = make_engine(engine, system, options, mode=task.mode).check(task.depth)
         if check:
             from hwverify.cli import check_evidence
             check_evidence(system, result, None)
