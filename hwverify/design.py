@@ -31,7 +31,7 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
         if len(paths) != 1:
             raise FrontendError("give exactly one Amaranth design (path/module.py:ClassName)")
         from hwverify.frontend.amaranth import load_amaranth_class, lower_amaranth
-        system = lower_amaranth(load_amaranth_class(paths[0]))
+        system = lower_amaranth(load_amaranth_class(paths[0]), multiclock=multiclock)
         if asserts or assumes or covers:
             from hwverify.frontend.properties import add_properties
             add_properties(system, asserts=asserts, assumes=assumes, covers=covers)

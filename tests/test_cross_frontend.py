@@ -127,10 +127,7 @@ def check_equivalent(path: Path, other: Path | None = None, timeout: float = 120
 
 
 # Disagreements found and not yet fixed (frontend bugs): strict, so a fix turns them into failures to remove.
-KNOWN = {
-    "lowering/hierarchy.v": "pyverilog frontend: memory words $readmemh leaves unset start as 0; "
-                            "yosys (and Verilog, where they are x) leaves them free",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _params(paths):

@@ -152,3 +152,81 @@ def test_multiclock_flag_on_the_cli(capsys):
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert min(p["depth"] for p in out["properties"]) == 6  # the step SBY reports (header "cover: 6")
     assert main(["prove", str(ROOT.parent / "verilog" / "fifo.v"), "--top", "fifo", "--multiclock"]) == 16
+
+
+ASYNC = """
+module sub(input clk, input rst_n, input en, output [3:0] o);
+  reg [3:0] cnt;
+  reg flag;
+  always @(posedge clk or negedge rst_n)
+    if (!rst_n) begin cnt <= 4'd3; flag <= 1'b1; end
+    else if (en) begin cnt <= cnt + 1; flag <= ~flag; end
+  assign o = cnt ^ {3'b0, flag};
+endmodule
+module ar(input clk, input rst_n, input en, output [3:0] o1, output [3:0] o2, output reg [1:0] q);
+  sub u_a(.clk(clk), .rst_n(rst_n), .en(en), .o(o1));
+  sub u_b(.clk(clk), .rst_n(rst_n), .en(~en), .o(o2));
+  always @(posedge clk or posedge en) if (en) q <= 2'd1; else q <= q + 1;
+endmodule
+"""
+
+
+def test_async_reset_registers_get_their_source_names(tmp_path):
+    """async2sync leaves the flip-flop unnamed: the state takes the wire's name, the signal stays the mux."""
+    from hwverify.frontend.verilog import lower_verilog
+    f = tmp_path / "ar.v"
+    f.write_text(ASYNC)
+    s = lower_with_yosys([str(f)], top="ar")
+    states = {v.name: v for v in s.states}
+    assert set(states) == {"u_a.cnt", "u_a.flag", "u_b.cnt", "u_b.flag", "q"}
+    rst_n, en = s.signals["rst_n"], s.signals["en"]
+    assert s.signals["u_a.cnt"] is T.ite(rst_n, states["u_a.cnt"], T.const(3, 4))   # what the RTL shows
+    assert s.signals["q"] is T.ite(en, T.const(1, 2), states["q"])
+    # the same names and shapes as the pyverilog frontend, so the miter pairs registers by name
+    a = lower_verilog([str(f)], "ar")
+    assert {v.name for v in a.states} == set(states)
+    assert str(a.signals["u_b.flag"]) == str(s.signals["u_b.flag"])
+
+
+def test_async_reset_design_traces_and_miter_use_source_names():
+    from hwverify.frontend.verilog import lower_verilog_info
+    from hwverify.prover.miter import build_miter, register_aliases
+    path = ROOT.parent / "verilog" / "sat_counter.v"
+    s = lower_with_yosys([str(path)], top="sat_counter")
+    assert "level" in {v.name for v in s.states}
+    assert s.signals["level"] is not T.var("level", s.signals["level"].sort)   # the reset mux
+    assert register_aliases(s) == {}      # nothing left to guess
+    a, info = lower_verilog_info([str(path)], "sat_counter")
+    m = build_miter(a, s, outputs=[n for n, _ in info.outputs])
+    assert "level" in m.shared_inits
+    assert ("a.level", "b.level") in [(x.name, y.name) for x, y in m.register_pairs]
+    res = KInduction(m, EngineOptions()).check(4)
+    assert res.status == "PASS", res.to_json()
+    # a counterexample's frames carry the register under its source name
+    bug = lower_with_yosys([str(ROOT / "async_reset_bug.sv")], top="async_reset_bug")
+    (p,) = BMC(bug.with_properties(bug.asserts), EngineOptions()).check(9).properties
+    assert p.status == "FAIL" and check_trace(bug, p.trace).ok
+    assert [fr["level"] for fr in p.trace.frames][-1] == 6
+
+
+def test_register_aliases_still_pair_unnamed_async_registers():
+    """BTOR2 from elsewhere may still have an unnamed register behind a named reset mux."""
+    from hwverify.frontend.verilog import lower_verilog_info
+    from hwverify.prover.miter import build_miter, register_aliases
+    from hwverify.semantics.system import TransitionSystem
+    path = ROOT.parent / "verilog" / "sat_counter.v"
+    a, info = lower_verilog_info([str(path)], "sat_counter", formal=False)
+    b = TransitionSystem("unnamed")
+    ins = {n: b.add_input(n, w) for n, w in [("rst_n", 1), ("up", 1), ("down", 1)]}
+    st = b.add_state("state8", 4)
+    level = T.ite(ins["rst_n"], st, T.const(0, 4))
+    up_only = T.and_(ins["up"], T.not_(ins["down"]))
+    down_only = T.and_(ins["down"], T.not_(ins["up"]))
+    nxt = T.ite(T.and_(up_only, T.ne(level, T.const(12, 4))), T.add(level, T.const(1, 4)),
+                T.ite(T.and_(down_only, T.ne(level, T.const(0, 4))), T.sub(level, T.const(1, 4)), level))
+    b.set_next(st, T.ite(ins["rst_n"], nxt, T.const(0, 4)))
+    b.signals["level"] = level
+    assert register_aliases(b) == {"state8": ["level"]}
+    m = build_miter(a, b, outputs=["level"])
+    assert m.shared_inits == ["state8"]
+    assert KInduction(m, EngineOptions()).check(4).status == "PASS"

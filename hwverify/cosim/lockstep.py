@@ -6,7 +6,8 @@ Run by ``hwverify.cosim.runner.cosim`` (never imported by hand: it reads its
 * lowers the design and compiles it with ``CompiledSystem``;
 * gives every register without an initial value (free at step 0 in the
   model) the same random value in both: the model draws it, the RTL gets it
-  by a deposit at time 0 (memories word by word);
+  by a deposit at time 0 (memories word by word; the words ``$readmemh``
+  leaves unset, x in the RTL, likewise);
 * each cycle ``k`` (``PERIOD_NS`` long) writes the inputs at ``10k`` ns,
   samples every register and output at ``10k+5`` and then makes the active
   clock edge; the model is observed on (state ``k``, inputs ``k``) and
@@ -79,12 +80,19 @@ class Harness:
                 self.nondet.add(n)
 
     def deposit_initial(self, state: dict) -> list[str]:
-        """Give the RTL the model's values of registers that are free at step 0."""
+        """Give the RTL the model's values of registers that are free at step 0.
+
+        Memory words a ``$readmemh`` leaves unset are free in the model and x
+        in the RTL: they get the model's values too (only those words, so it
+        does not matter whether the design's ``initial`` blocks ran yet).
+        """
+        from hwverify.frontend.verilog_calls import unset_memory_words
         done = []
         init = {s.name for s in self.system.init}
+        unset = unset_memory_words(self.system)
         for s in self.system.states:
             n = s.name
-            if n in init or n not in self.info.registers:
+            if (n in init and n not in unset) or n not in self.info.registers:
                 continue
             h = resolve(self.dut, n)
             if h is None:
@@ -92,8 +100,10 @@ class Harness:
             v = state[n]
             if n in self.info.memories:
                 lo, depth = self.info.memories[n]
+                only = set(unset[n]) if n in init else None
                 for i, w in memory_words(h, lo, depth):
-                    w.value = v.read(i)
+                    if only is None or i in only:
+                        w.value = v.read(i)
             else:
                 h.value = v
             done.append(n)

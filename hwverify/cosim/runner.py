@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -120,6 +121,7 @@ def run_module(cfg: CosimConfig, module: str, work: str, *, waves: bool = False,
         except (SystemExit, Exception) as e:  # noqa: BLE001
             text = _tail(os.path.join(work, "build.log"))
             raise CosimError(f"Icarus could not build {cfg.top}: {text or e}") from None
+        _copy_memory_files(cfg.files, test_dir or build_dir)
         env = {"HWVERIFY_COSIM_CONFIG": cfg_path, "COCOTB_REDUCED_LOG_FMT": "1"}
         import sys
         sys.path[:0] = list(extra_path)   # the runner passes sys.path to the simulator's Python
@@ -142,6 +144,32 @@ def run_module(cfg: CosimConfig, module: str, work: str, *, waves: bool = False,
     if data.get("status") == "error":
         raise CosimError(f"cosim test failed to start: {data.get('error')} (log: {log})")
     return data, log
+
+
+_READMEM = re.compile(r'\$readmem[hb]\s*\(\s*"([^"]+)"')
+
+
+def _copy_memory_files(files: Sequence[str], sim_dir: str) -> None:
+    """Copy the files ``$readmemh``/``$readmemb`` name (relative paths) where the simulator looks.
+
+    Icarus opens them relative to its working directory (``sim_dir``); the
+    model, lowered in the same process, too, and falls back to the source's
+    folder, where they are found here.
+    """
+    for f in files:
+        try:
+            with open(f, errors="replace") as fh:
+                names = _READMEM.findall(fh.read())
+        except OSError:
+            continue
+        for name in names:
+            if os.path.isabs(name) or ".." in name.replace("\\", "/").split("/"):
+                continue
+            src = os.path.join(os.path.dirname(os.path.abspath(f)), name)
+            dst = os.path.join(sim_dir, name)
+            if os.path.isfile(src) and not os.path.exists(dst):
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copyfile(src, dst)
 
 
 def _tail(path: str, n: int = 25) -> str:

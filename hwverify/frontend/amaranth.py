@@ -16,6 +16,14 @@ model flow), so step numbering and register initialisation are SBY's:
 * Signal names are Amaranth's (``count``, ``fifo.level`` for a submodule
   ``fifo``). The ``sync`` domain's ``clk`` is implicit (one step per edge);
   its ``rst`` is a free input unless the design constrains it.
+* ``AnyConst`` is free at step 0 and then fixed, ``AnySeq`` free in every
+  step (yosys' ``$anyconst``/``$anyseq``); assigned to a named signal, the
+  state takes its name.
+* One clock per step: a design with several clock domains (or a clock read
+  as data through ``ClockSignal``) is a ``FrontendError`` naming them unless
+  ``multiclock=True`` (``clk2fflogic``, SBY's ``multiclock on``); so is a
+  domain the design defines but whose clock nothing drives (it never ticks).
+  ``ResetSignal`` read as data is the reset input.
 * A ``wiring.Component`` gets its ports from its signature; for a plain
   ``Elaboratable`` the ports are the ``Signal`` attributes of the object
   (or ``ports=`` when given).
@@ -33,6 +41,7 @@ import tempfile
 from typing import Any, Sequence
 
 from hwverify.errors import FrontendError, SourceLoc
+from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["lower_amaranth", "load_amaranth_class", "amaranth_available", "to_rtlil"]
@@ -87,17 +96,59 @@ def _default_ports(dut: Any) -> list | None:
 
 def to_rtlil(dut: Any, name: str | None = None, ports: Sequence | None = None) -> tuple[str, str]:
     """Amaranth's RTLIL for ``dut`` (instance or class) with named checks, and the top module's name."""
+    text, name, _, _ = _convert(_instantiate(dut), name, ports)
+    return text, name
+
+
+def _component_ports(dut: Any) -> dict:
+    """A ``wiring.Component``'s ports from its signature, as ``rtlil.convert`` builds them."""
+    from amaranth.hdl import ValueCastable
+    from amaranth.hdl._ir import PortDirection
+    from amaranth.lib import wiring
+    ports = {}
+    for path, member, value in dut.signature.flatten(dut):
+        if isinstance(value, ValueCastable):
+            value = value.as_value()
+        direction = PortDirection.Input if member.flow == wiring.In else PortDirection.Output
+        ports["__".join(map(str, path))] = (value, direction)
+    return ports
+
+
+def _convert(dut: Any, name: str | None, ports: Sequence | None) -> tuple[str, str, dict[str, str], set[str]]:
+    """(RTLIL with named checks, top name, clock signal name -> clock domain, domains clocking something).
+
+    Elaborates once (``Fragment.get``) and converts that fragment, so the
+    clock domains the conversion found or created (``sync`` when used but not
+    defined) can be named in errors.
+    """
     _need_amaranth()
     from amaranth.back import rtlil
-    dut = _instantiate(dut)
+    from amaranth.hdl import Fragment
+    from amaranth.lib import wiring
     name = name or type(dut).__name__
-    if ports is None:
-        ports = _default_ports(dut)
     try:
-        text = rtlil.convert(dut, name=name, ports=list(ports) if ports is not None else None)
+        if ports is None:
+            port_spec: Any = _component_ports(dut) if isinstance(dut, wiring.Component) else _default_ports(dut)
+        else:
+            port_spec = list(ports)
+        fragment = Fragment.get(dut, None)
+        text, name_map = rtlil.convert_fragment(fragment, port_spec, name)
     except Exception as e:  # noqa: BLE001 - Amaranth's own errors (driver conflicts, bad shapes, ...)
         raise FrontendError(f"amaranth: {type(e).__name__}: {e}", _class_loc(dut)) from e
-    return _name_checks(_widen_empty_operands(text)), name
+    domains: dict[str, str] = {}
+    used: set[str] = set()
+    stack = [fragment]
+    while stack:
+        frag = stack.pop()
+        for cd in frag.domains.values():
+            named = name_map.get(cd.clk)
+            domains.setdefault(".".join(named[1:]) if named else cd.clk.name, cd.name)
+        used.update(d for d, stmts in frag.statements.items() if d != "comb" and len(stmts))
+        for port in list(getattr(frag, "_read_ports", [])) + list(getattr(frag, "_write_ports", [])):
+            if getattr(port, "_domain", "comb") != "comb":
+                used.add(port._domain)
+        stack.extend(sub for sub, *_ in frag.subfragments)
+    return _name_checks(_widen_empty_operands(text)), name, domains, used
 
 
 # cells whose result is unchanged when a zero-width input becomes 1'0 (both extend to zeros)
@@ -193,15 +244,25 @@ def lower_amaranth(dut: Any, *, name: str | None = None, ports: Sequence | None 
     Amaranth's RTLIL (after naming the checks) to that path.
     """
     from hwverify.frontend.yosys import lower_with_yosys
-    text, top = to_rtlil(dut, name, ports)
+    dut = _instantiate(dut)
+    text, top, domains, used = _convert(dut, name, ports)
     if keep_rtlil:
         with open(keep_rtlil, "w") as fh:
             fh.write(text)
+    clocks: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="hwverify_amaranth_") as work:
         path = os.path.join(work, f"{top}.il")
         with open(path, "w") as fh:
             fh.write(text)
-        system = lower_with_yosys([path], top=top, mode=mode, multiclock=multiclock)
+        system = lower_with_yosys([path], top=top, mode=mode, multiclock=multiclock, clocks=clocks)
+    for clk, dom in sorted(domains.items()):
+        sig = system.signals.get(clk)
+        if dom in used and sig is not None and sig.op == "const":
+            raise FrontendError(f"clock domain {dom!r} is defined in the design but nothing drives its clock "
+                                f"{clk}, so its registers never change; leave the domain undefined (it then "
+                                f"becomes the {clk} input) or drive ClockSignal({dom!r})", _class_loc(dut))
+    if not multiclock:
+        _check_one_clock(dut, system, clocks, domains, _output_ports(text, top))
     expected = _flavors(text)
     got = {"assert": len(system.asserts), "cover": len(system.covers)}
     if mode in ("bmc", "prove"):
@@ -214,6 +275,43 @@ def lower_amaranth(dut: Any, *, name: str | None = None, ports: Sequence | None 
     system.name = top
     system.notes.append("lowered from Amaranth through its RTLIL back end")
     return system
+
+
+def _output_ports(text: str, top: str) -> set[str]:
+    """The output port names of module ``top`` in RTLIL ``text``."""
+    m = re.search(rf"^module \\{re.escape(top)}\n(.*?)^end$", text, re.M | re.S)
+    return set(re.findall(r"^\s*wire (?:width \d+ )?output \d+\s+\\(\S+)", m.group(1), re.M)) if m else set()
+
+
+def _check_one_clock(dut: Any, system: TransitionSystem, clocks: list[tuple[str, str]],
+                     domains: dict[str, str], outputs: set[str]) -> None:
+    """Refuse what one step per clock edge cannot mean: several clocks, or a clock read as data.
+
+    Without ``multiclock`` each step is one active edge of the one clock, so
+    two clock domains (or one clock's two edges) would silently tick
+    together, and ``ClockSignal()`` read as data would be a free value.
+    """
+    def describe(clk: str, edge: str) -> str:
+        dom = domains.get(clk)
+        what = f"{dom} ({clk}" if dom else f"clock input {clk} ({edge}"
+        return what + (f", {edge})" if dom and edge != "posedge" else ")")
+    if len(clocks) > 1:
+        listed = ", ".join(describe(c, e) for c, e in sorted(clocks))
+        raise FrontendError(f"the design has {len(clocks)} clock domains: {listed}; one step is one edge of one "
+                            f"clock here, so use multiclock=True (CLI: --multiclock, yosys clk2fflogic as SBY's "
+                            f"'multiclock on') or a single domain", _class_loc(dut))
+    for clk, edge in clocks:
+        var = next((v for v in system.inputs if v.name == clk), None)
+        if var is None:
+            continue
+        # wires that only carry the clock (the domain's clk, submodule ports) are not data; outputs are
+        roots = (list(system.init.values()) + list(system.next.values()) + system.constraints
+                 + [p.term for p in system.asserts + system.covers]
+                 + [t for n, t in system.signals.items() if t is not var or n in outputs])
+        if var in T.free_vars(roots):
+            raise FrontendError(f"ClockSignal of {describe(clk, edge)} is read as data; one step is one clock "
+                                f"edge here, where the clock has no value: use multiclock=True (CLI: "
+                                f"--multiclock) to model the clock as a signal", _class_loc(dut))
 
 
 def load_amaranth_class(spec: str) -> type:

@@ -20,6 +20,7 @@ from hwverify.frontend.verilog_expr import ExprLowerer
 from hwverify.frontend.verilog_model import FunctionDef, Net, Scope
 from hwverify.frontend.verilog_stmt import Executor, full_mask
 from hwverify.semantics import terms as T
+from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -164,6 +165,30 @@ class CallsMixin:
                 arr = T.write(arr, T.const(off, mem.addr_width), T.const(v, mem.width))
         ex._put(mem, arr, False, 0)
 
+
+
+def unset_memory_words(system: TransitionSystem) -> dict[str, list[int]]:
+    """Memory state name -> the word offsets its initial value leaves free, sorted.
+
+    A memory that ``initial`` code (``$readmemh``, ``mem[i] = v``) sets in part
+    starts as ``write(..write(base, i, v)..)`` over a state ``base`` without an
+    initial value (``<mem>$init``; yosys' BTOR2 has the same shape): words no
+    write sets are ``base``'s, free, where a simulator has x. Memories whose
+    writes are not all at constant addresses are left out (which words are
+    set is then unknown).
+    """
+    states = set(system.states)
+    out: dict[str, list[int]] = {}
+    for s, t in system.init.items():
+        if not isinstance(s.sort, T.Array) or t.op != "write":
+            continue
+        written: set[int] = set()
+        while t.op == "write" and t.args[1].op == "const":
+            written.add(t.args[1].params[0])
+            t = t.args[0]
+        if t in states and t not in system.init:
+            out[s.name] = [i for i in range(1 << s.sort.index_width) if i not in written]
+    return out
 
 
 def _read_mem_file(path: str, base: int, loc: SourceLoc):

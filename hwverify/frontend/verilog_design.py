@@ -352,8 +352,21 @@ class Design(CallsMixin):
         return net.value
 
     def memory_init_base(self, net: Net) -> Term:
-        self.note(f"words of {net.name} not set by initial blocks start as 0")
-        return T.const_array(T.const(0, net.width), net.addr_width)
+        """The contents ``initial`` writes (``$readmemh``, ``mem[i] = v``) go over: free, as x in Verilog.
+
+        A state ``<mem>$init`` without an initial value that never changes, so
+        words no initial code sets are free at step 0 (as in yosys, whose
+        BTOR2 writes a memory's ``$meminit`` words over a free array too).
+        """
+        key = ("meminit", net)
+        v = self._fn_results.get(key)
+        if v is None:
+            self.note(f"words of {net.name} not set by initial blocks are free at step 0 "
+                      f"(x in Verilog): state {net.name}$init")
+            v = self.system.add_state(f"{net.name}$init", self.sort_of(net))
+            self.system.set_next(v, v)
+            self._fn_results[key] = v
+        return v
 
     def has_placeholder(self, t: Term) -> bool:
         """Does ``t`` mention a lowering placeholder? (memoised over the whole design)."""

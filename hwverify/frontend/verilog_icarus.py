@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from hwverify.frontend.verilog import VerilogInfo
+from hwverify.frontend.verilog_calls import unset_memory_words
 from hwverify.semantics.system import TransitionSystem
+from hwverify.semantics.terms import BV
 from hwverify.semantics.values import ArrayValue
 
 RESETS = re.compile(r"(^|_)(rst|reset|clr|clear)(_?n|_ni?)?$", re.I)
@@ -101,7 +103,11 @@ def testbench(info: VerilogInfo, signals: list[tuple[str, int]], init: Mapping[s
               f'    fi = $fopen("{stim_file}", "r");', f'    fo = $fopen("{out_file}", "w");']
     for name, value in init.items():
         path = _verilog_path(name)
-        if isinstance(value, ArrayValue):
+        if isinstance(value, dict):      # some words only: {offset: value}
+            lo = info.memories[name][0]
+            for i, v in sorted(value.items()):
+                lines.append(f"    {path}[{lo + i}] = 'h{v:x};")
+        elif isinstance(value, ArrayValue):
             lo, depth = info.memories[name]
             lines.append(f"    for (k = 0; k < {depth}; k = k + 1) {path}[{lo} + k] = 'h{value.default:x};")
             for i, v in sorted(value.entries.items()):
@@ -150,10 +156,18 @@ def compare(files: list[str], system: TransitionSystem, info: VerilogInfo, cycle
     free.update(initial or {})
     state = cs.initial_state(free=free)
     state.update({k: v for k, v in (initial or {}).items() if k in state})
-    init = {n: state[n] for n in info.registers if n in free and (only is None or n in only)}
+    init: dict[str, object] = {n: state[n] for n in info.registers if n in free and (only is None or n in only)}
+    # words a $readmemh leaves unset are x in Icarus and the model's free choice: give Icarus the model's
+    # (only those words, so it does not matter whether this runs before or after the design's initial blocks)
+    for n, offsets in unset_memory_words(system).items():
+        if n in info.memories and n not in init and (only is None or n in only):
+            depth = info.memories[n][1]
+            init[n] = {i: state[n].read(i) for i in offsets if i < depth}
     signals = [(n, t.width) for n, t in system.signals.items()
-               if (only is None or n in only) and not n.startswith("$") and n not in info.memories and not any(v.name.startswith("$x") or v.name.endswith("$undriven")
-                                                      for v in _inputs_of(system, n))]
+               if (only is None or n in only) and not n.startswith("$") and n not in info.memories
+               and isinstance(t.sort, BV)
+               and not any(v.name.startswith("$x") or v.name.endswith("$undriven")
+                           for v in _inputs_of(system, n))]
     inputs_seq = [stim(k) for k in range(cycles)]
     rows, log = run_icarus(files, info, signals, init, inputs_seq, defines, include_dirs, formal)
     result = Comparison(cycles, signals=[n for n, _ in signals], icarus_log=log)

