@@ -59,6 +59,15 @@ def test_bmc_mode_same_depth_and_text_output(capsys):
     assert "FAIL" in text and "counterexample" in text
 
 
+def test_trace_title_is_one_line_however_narrow_the_table(capsys):
+    """A two-step trace makes a table narrower than its title: the title must not be wrapped."""
+    code = main(["bmc", GOOD, "--assert", "x <= 0 || x == 9", "--depth", "5"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 2
+    title = lines.index("counterexample for x <= 0 || x == 9, 2 steps")
+    assert max(len(x) for x in lines[title + 1:title + 4]) < len(lines[title])   # the table is narrower
+
+
 def test_bmc_on_correct_design_is_bounded_pass(capsys):
     code, out = run_json(capsys, "bmc", GOOD, "--depth", "8")
     assert code == 0 and out["engine"] == "bmc"

@@ -144,6 +144,7 @@ def _lower(design: Design, top: str) -> tuple[TransitionSystem, VerilogInfo]:
             info.inputs.append((net.name, net.width))
         elif net.top_port and net.port == "output":
             info.outputs.append((net.name, net.width))
+    system.outputs = [n for n, _ in info.outputs]
     # Properties in source order, whatever order their blocks were lowered in.
     order = lambda p: (p.loc.file if p.loc else "", p.loc.line or 0 if p.loc else 0)  # noqa: E731
     system.asserts.sort(key=order)
@@ -264,22 +265,47 @@ def _async_driver(d: Design, blk: Block) -> Driver:
 
 
 def _initial_values(d: Design) -> None:
-    inits: dict[Net, Any] = {}
-    for net in d.init_regs:
+    """Initial states: declaration assignments, then every ``initial`` block in source order.
+
+    All initial blocks run at time 0, one after the other in source order as
+    Icarus runs them (yosys differs in corners, see docs/verilog.md): one executor
+    carries the values of one block into the next, so ``$readmemh`` in one
+    block and ``mem[7] = 0`` in another both count, the later write of the
+    same bits wins, and ``a = 1`` then ``a[3:2] = 2'b11`` is ``4'b1101``.
+    Non-blocking assignments land after all blocks, as in the NBA region.
+    """
+    blocks = [b for b in d.blocks if b.kind == "initial"]
+    ex: Executor | None = None
+    last: dict[Net, Block] = {}
+    for net in d.init_regs:   # ``reg r = 0;`` comes first (Icarus and SystemVerilog agree)
         if net.state is None:
             continue
-        inits[net] = ExprLowerer(d, net.scope, d.ctx).lower_assign(net.init_node, net.width)
-    for blk in d.blocks:
-        if blk.kind != "initial":
-            continue
-        ex = Executor(d, blk.scope, "initial", blk.targets, set(blk.loopvars))
+        ex = ex or Executor(d, net.scope, "initial", set())
+        ex.env.vals[net] = ExprLowerer(d, net.scope, d.ctx).lower_assign(net.init_node, net.width)
+        ex.env.mask[net] = (1 << net.width) - 1
+    for blk in blocks:
+        if ex is None:
+            ex = Executor(d, blk.scope, "initial", blk.targets, set(blk.loopvars))
+        ex.scope, ex.targets, ex.locals = blk.scope, blk.targets, set(blk.loopvars)
         ex.run(blk.body)
-        for net, v in ex.final_values(sorted(blk.targets, key=lambda n: n.name)).items():
-            if net.state is None:
-                continue
-            if not net.is_memory and ex.unassigned_bits(net):
-                raise d.error(blk.node, f"{net.name} is only partly or conditionally initialised", True)
-            inits[net] = ex.cleanup(net, v)
+        for net in blk.targets:
+            last[net] = blk
+        # Only variables with a state carry over: loop counters and nets driven
+        # combinationally are read afresh by later blocks, as before.
+        for env in (ex.env.vals, ex.env.nba, ex.env.mask, ex.env.nba_mask):
+            for net in [n for n in env if n.state is None]:
+                del env[net]
+    if ex is None:
+        return
+    nets = sorted(ex.env.vals.keys() | ex.env.nba.keys(), key=lambda n: n.name)
+    inits: dict[Net, Any] = {}
+    for net, v in ex.final_values(nets).items():
+        if not net.is_memory and ex.unassigned_bits(net):
+            blk = last.get(net)
+            raise d.error(blk.node if blk else None,
+                          f"{net.name} is only partly or conditionally initialised", True)
+        v = ex.cleanup(net, v)
+        inits[net] = _sorted_writes(v) if net.is_memory else v
     inputs = set(d.system.inputs)
     for net, v in inits.items():
         used = [x for x in T.free_vars([v]) if x in inputs]
@@ -289,3 +315,20 @@ def _initial_values(d: Design) -> None:
                 continue
             raise d.error(None, f"initial value of {net.name} depends on input {used[0].name}")
         d.system.set_init(net.state, v)
+
+
+def _sorted_writes(arr: Any) -> Any:
+    """``arr``'s outer writes at constant addresses, one per address (the last), in address order.
+
+    Writes to distinct constant addresses commute, so this is the same array;
+    it is also the shape yosys gives a memory's ``$meminit`` words, so the
+    cross-frontend miter sees the two initial memories as the same term.
+    """
+    words: dict[int, Any] = {}
+    while arr.op == "write" and arr.args[1].op == "const":
+        words.setdefault(arr.args[1].value, arr.args)
+        arr = arr.args[0]
+    for addr in sorted(words):
+        _, idx, val = words[addr]
+        arr = T.write(arr, idx, val)
+    return arr

@@ -12,8 +12,9 @@ Per mode:
   next-state functions.
 * ``comb`` (``always @*``): variables start unassigned; reading an unassigned
   bit, or leaving one unassigned on some path (a latch), is an error.
-* ``initial``: final values are initial states; ``function``: a call with
-  fresh locals, unassigned bits being ``x`` (free).
+* ``initial``: one executor runs every initial block in source order, so a
+  block starts from what earlier ones set; final values are initial states;
+* ``function``: a call with fresh locals, unassigned bits being ``x`` (free).
 """
 from __future__ import annotations
 
@@ -42,18 +43,25 @@ def full_mask(net: Net) -> int:
 
 
 class Env:
-    """Current values (blocking), pending non-blocking values, assigned-bit masks."""
+    """Current values (blocking), pending non-blocking values, assigned-bit masks.
 
-    __slots__ = ("vals", "nba", "mask")
+    ``mask`` holds the bits blocking assignments set (what later reads may
+    see); ``nba_mask`` those non-blocking ones set, which only count once the
+    block is over (``initial a <= 0;`` initialises ``a``).
+    """
+
+    __slots__ = ("vals", "nba", "mask", "nba_mask")
 
     def __init__(self) -> None:
         self.vals: dict[Net, Term] = {}
         self.nba: dict[Net, Term] = {}
         self.mask: dict[Net, int] = {}
+        self.nba_mask: dict[Net, int] = {}
 
     def copy(self) -> "Env":
         e = Env()
-        e.vals, e.nba, e.mask = dict(self.vals), dict(self.nba), dict(self.mask)
+        e.vals, e.nba, e.mask, e.nba_mask = dict(self.vals), dict(self.nba), dict(self.mask), \
+            dict(self.nba_mask)
         return e
 
 
@@ -187,6 +195,8 @@ class Executor:
             self.blocking_written.add(net)
         if not nb or self.mode == "comb":
             self.env.mask[net] = self.env.mask.get(net, 0) | bits
+        elif self.mode == "initial":
+            self.env.nba_mask[net] = self.env.nba_mask.get(net, 0) | bits
 
     def _target(self, node: Any) -> Net:
         sym = self.lowerer().resolve(node)
@@ -505,8 +515,10 @@ class Executor:
                 if vb is None:
                     vb = self._hold(net) if nb else self.start_value(net)
                 do[net] = T.ite(c, va, vb)
-        for net in a.mask.keys() | b.mask.keys():
-            out.mask[net] = a.mask.get(net, 0) & b.mask.get(net, 0)
+        for key in ("mask", "nba_mask"):
+            ma, mb, mo = getattr(a, key), getattr(b, key), getattr(out, key)
+            for net in ma.keys() | mb.keys():
+                mo[net] = ma.get(net, 0) & mb.get(net, 0)
         return out
 
     # ------------------------------------------------------------- results
@@ -532,7 +544,8 @@ class Executor:
         return T.substitute(value, mapping)
 
     def unassigned_bits(self, net: Net) -> int:
-        return full_mask(net) & ~self.env.mask.get(net, 0)
+        """Bits of ``net`` no assignment (blocking or not) sets on every path of the block."""
+        return full_mask(net) & ~(self.env.mask.get(net, 0) | self.env.nba_mask.get(net, 0))
 
     def cleanup(self, net: Net, value: Term, replacement: Term | None = None) -> Term:
         """Replace the "unassigned" placeholder of ``net`` (dead or x) in ``value``."""

@@ -256,6 +256,17 @@ def _cells(json_path: str) -> dict[str, dict]:
     return out
 
 
+def _output_ports(json_path: str) -> list[str]:
+    """Output port names of the (flattened) top module in yosys' JSON, in declaration order."""
+    with open(json_path) as fh:
+        modules = json.load(fh).get("modules", {})
+    tops = [m for m in modules.values() if m.get("attributes", {}).get("top")] or list(modules.values())[:1]
+    if not tops:
+        return []
+    ports = tops[0].get("ports", {})
+    return [n for n, p in ports.items() if p.get("direction") == "output"]
+
+
 def _single_module(cells: dict[str, dict]) -> str | None:
     mods = {c["_module"] for c in cells.values()}
     return mods.pop() if len(mods) == 1 else None
@@ -607,6 +618,7 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
         with open(os.path.join(work, "ywmap.json")) as fh:
             ywmap = json.load(fh)
         text, info = _rewrite_btor(_name_states(btor, post), cover_cells, post)
+        ports = _output_ports(os.path.join(work, "post.json"))
     name = top or (post_top if (post_top := _single_module(post)) else "top")
     try:
         system = read_btor2(text, f"<yosys:{name}>")
@@ -614,6 +626,7 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
         raise FrontendError(f"yosys produced unreadable BTOR2 ({e}); try --frontend pyverilog",
                             SourceLoc(paths[0]) if paths else None) from e
     system.name = name
+    system.outputs = [n for n in ports if n in system.signals]
     _attach_locations(system, info)
     system.notes.extend(dropped)
     found = [(".".join(p.lstrip("\\") for p in c["path"]), c.get("edge", "")) for c in ywmap.get("clocks", [])]

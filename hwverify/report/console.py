@@ -12,6 +12,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from hwverify.prover.result import FAIL, PASS, Result
 from hwverify.report.vcd import flatten_frames
@@ -44,13 +45,22 @@ def print_result(result: Result, out: TextIO | None = None) -> None:
 
 
 def print_trace(trace: Trace, out: TextIO | None = None, names: list[str] | None = None) -> None:
-    """The trace as a table: one row per signal, one column per cycle."""
+    """A title line, then the trace as a table: one row per signal, one column per cycle.
+
+    The title is a line of its own, never wrapped by rich: as a table title it
+    would be broken to the table's width (a one-step trace is narrower than
+    "counterexample for <property>"), splitting the property's name.
+    """
     rows = flatten_frames(trace.signals or trace.frames)
     console = _console(out)
     shown = names or sorted({n for f in rows for n in f})
     first = max(0, len(rows) - MAX_TRACE_COLUMNS)
-    title = f"{'counterexample' if trace.kind == 'assert' else 'cover trace'} for {trace.prop}, {len(rows)} steps"
-    table = Table(title=title, title_justify="left")
+    steps = f"{len(rows)} step{'s' if len(rows) != 1 else ''}"
+    title = f"{'counterexample' if trace.kind == 'assert' else 'cover trace'} for {trace.prop}, {steps}"
+    if first:
+        title += f" (the last {len(rows) - first} shown)"
+    console.print(Text(title, style="bold"), soft_wrap=True)
+    table = Table()
     table.add_column("signal", no_wrap=True)
     for k in range(first, len(rows)):
         table.add_column(str(k), justify="right")

@@ -43,6 +43,9 @@ class TransitionSystem:
     justice: list[Property] = field(default_factory=list)
     signals: dict[str, Term] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # the design's output ports (names in ``signals``), as the frontend saw them; empty when unknown
+    # (BTOR2 cannot tell ports from other named signals). Equivalence checks compare these by default.
+    outputs: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -168,7 +171,7 @@ class TransitionSystem:
         """A shallow copy keeping only the given properties (engines check one at a time)."""
         return TransitionSystem(self.name, list(self.inputs), list(self.states), dict(self.init),
                                 dict(self.next), list(self.constraints), list(asserts), list(covers),
-                                [], dict(self.signals), list(self.notes))
+                                [], dict(self.signals), list(self.notes), list(self.outputs))
 
     def digest(self) -> str:
         """A stable hash of the system's meaning, for certificates."""
