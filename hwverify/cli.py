@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Sequence
 
-from hwverify.errors import FrontendError, HwverifyError, SourceLoc
+from hwverify.errors import FrontendError, HwverifyError, ProverError, SourceLoc
 from hwverify.prover.result import ERROR, EXIT_CODES, FAIL, PASS, EngineOptions, Result
 
 EXIT_ERROR = EXIT_CODES[ERROR]
@@ -55,7 +55,7 @@ def _add_run_args(p: argparse.ArgumentParser, default_engine: str) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--junit", metavar="PATH", help="write per-property results as JUnit XML")
     p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
-    if default_engine != "cover":
+    if default_engine in ("bmc", "kind"):
         p.add_argument("--replay", action="store_true",
                        help="replay every counterexample in Icarus (cocotb); traces go to --trace-json "
                             "or hwverify_replay/")
@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         _add_design_args(p)
         _add_run_args(p, engine)
+    p = sub.add_parser("equiv", help="prove two designs equivalent on their outputs, or show the first "
+                                      "cycle where they differ")
+    _add_design_args(p)
+    _add_run_args(p, "equiv")
+    p.add_argument("--gate", nargs="+", required=True, metavar="FILE",
+                   help="the second design (the first, positional one is the reference)")
+    p.add_argument("--gate-top", help="top module of the second design (default: --top)")
+    p.add_argument("--gate-frontend", choices=["pyverilog", "yosys"], default=None,
+                   help="frontend of the second design (default: as --frontend)")
+    p.add_argument("--outputs", metavar="NAME,...",
+                   help="signals to compare (default: the output ports both designs have)")
     p = sub.add_parser("run", help="run the tasks of a project file (hwverify.toml) or a SymbiYosys .sby file")
     p.add_argument("sby_file", metavar="FILE", help="hwverify.toml project file or .sby file")
     p.add_argument("tasks", nargs="*", help="task names (default: all)")
@@ -100,6 +111,29 @@ def load_design(args: argparse.Namespace):
                        multiclock=args.multiclock)
 
 
+def load_equiv_miter(args: argparse.Namespace):
+    """The miter of the reference design and ``--gate``, comparing ``--outputs`` or their common output ports."""
+    from hwverify.design import load_system
+    from hwverify.prover.miter import build_miter
+    defines = dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
+    common = dict(defines=defines, include_dirs=args.include, multiclock=args.multiclock)
+    gold = load_system(args.design, top=args.top, frontend=args.frontend, **common)
+    gate = load_system(args.gate, top=args.gate_top or args.top, frontend=args.gate_frontend or args.frontend,
+                       **common)
+    if args.outputs:
+        outputs = [o.strip() for o in args.outputs.split(",") if o.strip()]
+    else:
+        outputs = [o for o in gold.outputs if o in set(gate.outputs)]
+        if not outputs:
+            raise FrontendError("the two designs have no output port in common (or their frontend does not "
+                                "record ports, as for BTOR2): name the signals to compare with --outputs",
+                                SourceLoc(args.gate[0]))
+    try:
+        return build_miter(gold, gate, outputs=outputs, name=f"equiv({gold.name},{gate.name})")
+    except ProverError as e:
+        raise FrontendError(str(e), SourceLoc(args.gate[0])) from None
+
+
 def run_engine(system, args: argparse.Namespace, progress) -> Result:
     """Run the chosen engine: in a worker process (hard limits), in-process, or as a portfolio of workers."""
     from hwverify.errors import ProverError
@@ -109,6 +143,7 @@ def run_engine(system, args: argparse.Namespace, progress) -> Result:
     isolate = getattr(args, "isolate", False)
     members = getattr(args, "portfolio", None)
     engine_name = "portfolio" if members else args.engine
+    mode = "prove" if args.command == "equiv" else args.command
     if memory is not None and memory <= 0:
         raise ProverError(f"--memory-limit must be a positive number of MiB, not {memory}")
     if memory is not None and not isolate and engine_name != "portfolio":
@@ -117,21 +152,22 @@ def run_engine(system, args: argparse.Namespace, progress) -> Result:
                             simple_path=not args.no_simple_path, memory_mb=memory)
     if engine_name == "portfolio":  # every member runs in its own worker process
         from hwverify.prover.portfolio import Portfolio, parse_members
-        return Portfolio(system, options, args.command, parse_members(members) if members else None).check(args.depth)
+        return Portfolio(system, options, mode, parse_members(members) if members else None).check(args.depth)
     make_solver(args.solver).close()  # an unknown or missing solver is a usage error, reported up front
     if isolate:
         from hwverify.prover.worker import run_isolated
-        return run_isolated(system, engine_name, options, args.depth, args.command)
-    return make_engine(engine_name, system, options, mode=args.command).check(args.depth)
+        return run_isolated(system, engine_name, options, args.depth, mode)
+    return make_engine(engine_name, system, options, mode=mode).check(args.depth)
 
 
 def check_evidence(system, result: Result, kernel_solver: str | None) -> None:
     """Kernel-check every certificate and trace; rejected evidence turns the verdict into ERROR."""
     from hwverify.kernel import check_certificate, check_trace
+    decided: dict[str, str] = {}   # properties proven together share obligations: decide each once
     for p in result.properties:
         report = None
         if p.certificate is not None:
-            report = check_certificate(system, p.certificate, solver=kernel_solver)
+            report = check_certificate(system, p.certificate, solver=kernel_solver, decided=decided)
         elif p.trace is not None:
             report = check_trace(system, p.trace)
         if report is None:
@@ -182,7 +218,7 @@ def write_outputs(system, result: Result, args: argparse.Namespace) -> dict[str,
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from hwverify.report.console import ProgressDisplay, print_result, print_trace
-    system = load_design(args)
+    system = load_equiv_miter(args) if args.command == "equiv" else load_design(args)
     if not (system.covers if args.command == "cover" else system.asserts):
         what = "cover goals" if args.command == "cover" else "assertions"
         raise FrontendError(f"the design has no {what} to check", SourceLoc(args.design[0]))
@@ -207,9 +243,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json()))
     else:
+        compared = getattr(system, "compared", None)   # a miter: show the inputs and both sides' outputs
+        names = (system.shared_inputs + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
         for p in result.properties:
             if p.trace is not None and p.status in (FAIL, PASS):
-                print_trace(p.trace)
+                print_trace(p.trace, names=names)
+        if compared and any(p.status == FAIL for p in result.properties):
+            first = min(p.depth for p in result.properties if p.status == FAIL)
+            differ = [p.name for p in result.properties if p.status == FAIL and p.depth == first]
+            print(f"first difference at step {first}: {', '.join(differ)} (a.* = {args.design[0]}, "
+                  f"b.* = {args.gate[0]})")
         print_result(result)
     return result.exit_code
 

@@ -5,6 +5,7 @@ Each design file states what it expects in a header comment
 it through the real CLI, exports and re-checks certificates, writes VCD
 traces under ``.hwverify/demo/``, then cross-checks one design against
 Icarus Verilog in lock step and replays one counterexample there (cocotb),
+checks the refactor pairs in ``designs/equiv`` with ``hwverify equiv``,
 runs the bundled project file (``designs/hwverify.toml``, every task's
 verdict as its ``expect`` says), and exits non-zero if anything is off.
 """
@@ -66,6 +67,26 @@ def run_one(path: str, expect: str, depth: int | None) -> bool:
     return ok
 
 
+EQUIV = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?", re.M)
+
+
+def run_equiv_demo() -> list[tuple[str, bool]]:
+    """Every refactoring in designs/equiv against its reference, as its ``equiv:`` header says."""
+    results = []
+    for gate in sorted(glob.glob("designs/equiv/*.v")):
+        with open(gate) as fh:
+            m = EQUIV.search(fh.read(500))
+        if not m:
+            continue
+        ref = os.path.join(os.path.dirname(gate), m.group(1))
+        args = ["equiv", ref, "--gate", gate, "--top", top_of(ref) or "top"]
+        print(f"\n$ hwverify {' '.join(args)}", flush=True)
+        ok = cli_main(args) == (0 if m.group(2) == "pass" else 2)
+        print(f"=> {'as expected' if ok else 'UNEXPECTED'} ({m.group(2)})", flush=True)
+        results.append((gate, ok))
+    return results
+
+
 def run_cosim_demo() -> list[tuple[str, bool]]:
     """One lock-step cross-check against Icarus, one counterexample replayed in Icarus, the project file."""
     steps = [
@@ -95,6 +116,7 @@ def main() -> int:
         if exp is None:
             continue
         results.append((path, run_one(path, *exp)))
+    results += run_equiv_demo()
     results += run_cosim_demo()
     bad = [p for p, ok in results if not ok]
     print(f"\ndemo: {len(results)} runs, {len(results) - len(bad)} as expected, "

@@ -191,3 +191,16 @@ def test_traces_from_reduced_systems_are_completed():
     trace = r.get("never_forbidden").trace
     assert [f["junk"] for f in trace.frames] == list(range(13))
     assert check_trace(s, trace).ok
+
+
+def test_shared_obligations_are_decided_once_and_never_confused(counter):
+    """With a shared ``decided`` memo, a second certificate with the same obligations reuses the answers,
+    while a different (too weak) certificate's obligations are decided afresh and still rejected."""
+    p = counter.asserts[0].term
+    decided: dict[str, str] = {}
+    first = check_certificate(counter, cert(counter, [p], 3), decided=decided)
+    assert first.ok and decided and set(decided.values()) == {"unsat"}
+    again = check_certificate(counter, cert(counter, [p], 3), decided=decided)
+    assert again.ok and any("same obligation" in d for d in again.details)
+    weak = check_certificate(counter, cert(counter, [p], 2), decided=decided)
+    assert not weak.ok and weak.details[-1] == "step: sat"

@@ -4,7 +4,7 @@ Case ``i`` of layer ``L`` under seed ``S`` is generated from
 ``random.Random(f"{S}:{L}:{i}")``, so any case can be regenerated alone.
 A failing case is shrunk, then saved under ``<out>/<layer>-s<S>-c<i>/`` with
 the mismatches, the case itself (``case.json`` for terms, ``case.btor2`` for
-systems, ``case.v`` for Verilog designs) and ``replay.sh`` holding
+systems and equivalence miters, ``case.v`` for Verilog designs) and ``replay.sh`` holding
 ``hwverify fuzz --replay DIR``.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-LAYERS = ("terms", "engines", "frontends")
+LAYERS = ("terms", "engines", "frontends", "equiv")
 DEFAULT_OUT = os.path.join(".hwverify", "fuzz")
 
 
@@ -96,6 +96,10 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
             from hwverify.fuzz import oracle_frontends
             case = oracle_frontends.generate(rng, index)
             found = oracle_frontends.check(case)
+        elif layer == "equiv":
+            from hwverify.fuzz import oracle_equiv
+            case = oracle_equiv.generate(rng, index)
+            found = oracle_equiv.check(case, solvers, rotation=index)
         else:
             case = oracle_engines.generate(rng, index)
             found = oracle_engines.check(case, solvers, rotation=index)
@@ -123,6 +127,9 @@ def check_case(layer: str, case, solvers: Sequence[str], rotation: int, thorough
     if layer == "frontends":
         from hwverify.fuzz import oracle_frontends
         return oracle_frontends.check(case)
+    if layer == "equiv":
+        from hwverify.fuzz import oracle_equiv
+        return oracle_equiv.check(case, solvers, rotation=rotation)
     return oracle_engines.check(case, solvers, rotation=rotation)
 
 
@@ -142,6 +149,9 @@ def shrink_case(layer: str, case, found: list[str], solvers, rotation: int, thor
 
     if layer == "terms":
         return shrink_terms(case, still)
+    if layer == "equiv":
+        from dataclasses import replace
+        return replace(case, system=shrink_system(case.system, lambda s: still(replace(case, system=s))))
     small = shrink_system(case.system, lambda s: still(SystemCase(s, case.seed)))
     return SystemCase(small, case.seed)
 
@@ -153,6 +163,8 @@ def save_case(out_dir: str, layer: str, seed: int, index: int, case, found: list
     os.makedirs(path, exist_ok=True)
     meta = {"layer": layer, "seed": seed, "case": index, "rotation": index, "solvers": list(solvers),
             "thorough": thorough, "mismatches": found}
+    if layer == "equiv":
+        meta.update(kind=case.kind, note=case.note)
     if layer == "terms":
         with open(os.path.join(path, "case.json"), "w") as fh:
             json.dump(case.to_json(), fh, indent=1)
@@ -185,6 +197,9 @@ def replay(path: str) -> list[str]:
         from hwverify.fuzz.oracle_frontends import VerilogCase
         with open(os.path.join(path, "case.v")) as fh:
             case = VerilogCase(None, meta["stimulus_seed"], meta["cycles"], text=fh.read())
+    elif meta["layer"] == "equiv":
+        from hwverify.fuzz.oracle_equiv import EquivCase
+        case = EquivCase(read_btor2_file(os.path.join(path, "case.btor2")), meta["kind"], meta.get("note", ""))
     else:
         case = SystemCase(read_btor2_file(os.path.join(path, "case.btor2")))
     return check_case(meta["layer"], case, solvers, meta["rotation"], meta.get("thorough", False))

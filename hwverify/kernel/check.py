@@ -7,6 +7,7 @@ their inputs, recomputing every state the system determines.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 
@@ -52,8 +53,15 @@ def simple_path_states(system: TransitionSystem, cert: Certificate,
 
 
 def check_certificate(system: TransitionSystem, cert: Certificate, solver: str | None = None,
-                      timeout: float | None = None) -> CheckReport:
-    """Re-check every obligation of ``cert``; all must be UNSAT."""
+                      timeout: float | None = None, decided: dict[str, str] | None = None) -> CheckReport:
+    """Re-check every obligation of ``cert``; all must be UNSAT.
+
+    ``decided`` (optional, shared across calls) remembers the answer to each
+    obligation script already decided, keyed by the SHA-256 of its text: the
+    certificates of properties proven together share one invariant and so the
+    same base and step obligations, which need deciding only once. Identical
+    text is an identical formula, so reusing its answer costs no trust.
+    """
     start = time.monotonic()
     uses_arrays = any(isinstance(v.sort, T.Array) for v in system.variables)
     solvers = [solver] if solver else solver_order(cert.solver, uses_arrays)
@@ -75,7 +83,14 @@ def check_certificate(system: TransitionSystem, cert: Certificate, solver: str |
     if problem:
         return CheckReport(False, what, [problem], solver)
     for ob in build_obligations(system, prop.term, invariant, cert.k, path_states, cert.bounded):
-        answer, used, notes = decide_with_fallback(smtlib.script([ob.formula], check=False), solvers, timeout)
+        script = smtlib.script([ob.formula], check=False)
+        key = hashlib.sha256(script.encode()).hexdigest()
+        if decided is not None and key in decided:
+            answer, used, notes = decided[key], "", ["(same obligation as an earlier certificate's)"]
+        else:
+            answer, used, notes = decide_with_fallback(script, solvers, timeout)
+            if decided is not None and answer in ("sat", "unsat"):
+                decided[key] = answer
         report.details.extend(notes)
         if used and used != report.solver:
             report.details.append(f"(decided by {used})")

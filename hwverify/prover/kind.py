@@ -33,6 +33,16 @@ class StepCase:
         self.frames = -1
         self.distinct: set[tuple[int, int]] = set()
 
+    @property
+    def used_simple_path(self) -> bool:
+        """Whether the step query that answered included simple-path constraints.
+
+        They are added lazily, so an UNSAT step often never needed any; its
+        certificate then claims plain k-induction, which is cheaper to re-check
+        (no pairwise state disequalities over the whole cone).
+        """
+        return self.simple_path and bool(self.distinct)
+
     def _add_frame(self) -> None:
         n = self.frames + 1
         u, s = self.unroller, self.solver
@@ -102,7 +112,7 @@ class KInduction(Engine):
                 step = steps[prop.name]
                 answer = step.check(k + 1)
                 if answer == UNSAT:
-                    cert = Certificate(prop.name, [prop.term], k + 1, self.options.simple_path,
+                    cert = Certificate(prop.name, [prop.term], k + 1, step.used_simple_path,
                                        "k-induction", self.options.solver,
                                        simple_path_vars=[s.name for s in step.cone.states])
                     done[prop.name] = PropertyResult(prop.name, prop.kind, PASS, depth=k + 1, certificate=cert,
@@ -141,7 +151,7 @@ class KInduction(Engine):
             return open_props
         invariant = [p.term for p in members]
         for prop in open_props:
-            cert = Certificate(prop.name, invariant, k + 1, self.options.simple_path, "k-induction (joint)",
+            cert = Certificate(prop.name, invariant, k + 1, joint.used_simple_path, "k-induction (joint)",
                                self.options.solver, simple_path_vars=[s.name for s in joint.cone.states],
                                lemmas=[p.name for p in members])
             done[prop.name] = PropertyResult(prop.name, prop.kind, PASS, depth=k + 1, certificate=cert,

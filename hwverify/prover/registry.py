@@ -8,7 +8,8 @@ from hwverify.prover.kind import KInduction
 from hwverify.prover.result import EngineOptions
 from hwverify.semantics.system import TransitionSystem
 
-ENGINES = {"bmc": ("bmc", "prove"), "kind": ("prove",), "cover": ("cover",), "portfolio": ("bmc", "prove", "cover")}
+ENGINES = {"bmc": ("bmc", "prove"), "kind": ("prove",), "cover": ("cover",), "portfolio": ("bmc", "prove", "cover"),
+           "equiv": ("prove",)}
 
 
 def make_engine(name: str, system: TransitionSystem, options: EngineOptions, mode: str = "prove") -> Engine:
@@ -22,6 +23,9 @@ def make_engine(name: str, system: TransitionSystem, options: EngineOptions, mod
         raise ProverError(f"the design has no {'cover goals' if mode == 'cover' else 'assertions'} to check")
     if name == "kind":
         return KInduction(system, options)
+    if name == "equiv":  # local import, like the portfolio's
+        from hwverify.prover.equiv import EquivEngine
+        return EquivEngine(system, options)
     if name == "portfolio":  # local import: the portfolio's workers build their engines through this registry
         from hwverify.prover.portfolio import Portfolio
         return Portfolio(system, options, mode)

@@ -1,0 +1,459 @@
+"""Sequential equivalence by signal correspondence (van Eijk; ABC's ``scorr``).
+
+Works on any transition system; a miter (``prover/miter.py``) is the main
+case. The engine looks for an inductive invariant made of equalities between
+state variables and proves the assertions from it:
+
+1. *Candidates from simulation.* Random runs from the initial states (uninit
+   states random; init terms evaluated, so registers a miter starts together
+   start equal) record every state variable per cycle; states of one sort with
+   the same value sequence form a class (bit-vectors also up to inversion,
+   ``x == ~y``), a constant sequence gives a constant class. Each class is
+   written as equalities to one representative, so the invariant stays linear.
+2. *Refinement.* Base: ``init ∧ C ⇒ Inv`` in frame 0. Step:
+   ``Inv#0 ∧ C#0 ∧ T ∧ C#1 ⇒ Inv#1``. Each model splits the classes by its
+   values, and a short random run from the model's state splits further
+   (every state on it satisfies the refined candidates and the constraints,
+   so each split removes only candidates no inductive subset keeps). Repeat
+   until both hold: ``Inv`` is then an inductive invariant.
+3. *Assertions.* If ``Inv ∧ C ⇒ P`` the assertion is PASS with the 1-inductive
+   certificate ``Inv ∧ P``. Otherwise k-induction strengthened by ``Inv``
+   (``kind.StepCase``) with incremental BMC as its base case, so a FAIL is the
+   *shortest* counterexample: for a miter, the first cycle where the two
+   designs differ. Assertions that random simulation already violated go
+   straight to BMC.
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
+
+from hwverify.errors import ProverError
+from hwverify.prover.bmc import BoundedSearch
+from hwverify.prover.engine import Engine, checked_answer, undecided
+from hwverify.prover.kind import StepCase
+from hwverify.prover.miter import Miter, build_miter
+from hwverify.prover.result import FAIL, PASS, Deadline, EngineOptions, PropertyResult, Result
+from hwverify.prover.solvers import SAT, UNSAT, Solver
+from hwverify.semantics import terms as T
+from hwverify.semantics.certificate import Certificate
+from hwverify.semantics.evaluate import CompiledSystem, compile_terms, evaluate, random_value
+from hwverify.semantics.system import Property, TransitionSystem
+from hwverify.semantics.terms import Array, BV, Term
+from hwverify.semantics.unroll import Unroller
+from hwverify.semantics.values import ArrayValue, Value
+
+__all__ = ["EquivEngine", "EquivResult", "check_equivalence", "Correspondence"]
+
+METHOD = "equivalence (signal correspondence)"
+
+
+# ------------------------------------------------------------------ values
+def canonical(value: Value, sort: T.Sort) -> Value:
+    """One representation per content: arrays get the value found at most indices as default.
+
+    Two ``ArrayValue``s with equal contents can differ in representation (see
+    ``values.py``); signatures compare by ``==`` and hash, so they need this.
+    """
+    if isinstance(sort, BV):
+        return value
+    assert isinstance(value, ArrayValue)
+    size = 1 << sort.index_width
+    counts = Counter(value.entries.values())
+    uncovered = size - len(value.entries)
+    if uncovered:
+        counts[value.default] += uncovered
+    best = min(counts, key=lambda v: (-counts[v], v))
+    if best == value.default:
+        return value
+    # best beats the default, so at most len(entries) indices read the default: size <= 2 * len(entries)
+    return ArrayValue(best, {i: value.read(i) for i in range(size)})
+
+
+def constant_term(value: Value, sort: T.Sort) -> Term:
+    """The literal term of a bit-vector or array value."""
+    if isinstance(sort, BV):
+        return T.const(value, sort.width)
+    arr = T.const_array(T.const(value.default, sort.elem_width), sort.index_width)
+    for i, v in sorted(value.entries.items()):
+        arr = T.write(arr, T.const(i, sort.index_width), T.const(v, sort.elem_width))
+    return arr
+
+
+def _mask(sort: T.Sort) -> int:
+    return (1 << sort.width) - 1 if isinstance(sort, BV) else 0
+
+
+# ------------------------------------------------------------ the classes
+@dataclass
+class EquivClass:
+    """States believed equal to ``rep`` (a state or a constant); ``inverted`` members equal ``~rep``."""
+
+    rep: Term
+    members: list[tuple[Term, bool]]
+    rep_value: Value | None = None  # the value of a constant representative
+
+    def rep_value_in(self, value_of: Callable[[Term], Value]) -> Value:
+        return self.rep_value if self.rep_value is not None else value_of(self.rep)
+
+
+@dataclass
+class Correspondence:
+    """Candidate classes of equal state variables, refined until inductive."""
+
+    classes: list[EquivClass] = field(default_factory=list)
+
+    @staticmethod
+    def from_signatures(system: TransitionSystem, states: Sequence[Term], rows: Sequence[Sequence[Value]],
+                        inverted: bool = True) -> "Correspondence":
+        """Group ``states`` by their value sequences (``rows[c][i]``: state i in recorded cycle c).
+
+        States without a next function are free in every cycle: never candidates.
+        """
+        groups: dict[tuple, list[tuple[Term, bool]]] = {}
+        for i, s in enumerate(states):
+            if s not in system.next:
+                continue
+            sig = tuple(canonical(row[i], s.sort) for row in rows)
+            flip = False
+            if inverted and isinstance(s.sort, BV) and sig and sig[0] ^ _mask(s.sort) < sig[0]:
+                sig, flip = tuple(v ^ _mask(s.sort) for v in sig), True
+            groups.setdefault((s.sort, sig), []).append((s, flip))
+        out = Correspondence()
+        for (sort, sig), members in groups.items():
+            if sig and all(v == sig[0] for v in sig):
+                out.classes.append(_constant_class(system, sort, sig[0], members))
+            elif len(members) > 1:
+                out.classes.append(_state_class(members))
+        return out
+
+    def split(self, value_of: Callable[[Term], Value]) -> int:
+        """Split every class by the values ``value_of`` gives; return how many candidates were dropped."""
+        before = self.size
+        new: list[EquivClass] = []
+        for cls in self.classes:
+            rv = cls.rep_value_in(value_of)
+            stay: list[tuple[Term, bool]] = []
+            leave: dict[Value, list[tuple[Term, bool]]] = {}
+            for m, inv in cls.members:
+                v = value_of(m)
+                if (v ^ _mask(m.sort) if inv else v) == rv:
+                    stay.append((m, inv))
+                    continue
+                flip = isinstance(m.sort, BV) and v ^ _mask(m.sort) < v
+                leave.setdefault(v ^ _mask(m.sort) if flip else v, []).append((m, flip))
+            if stay:
+                new.append(EquivClass(cls.rep, stay, cls.rep_value))
+            new.extend(_state_class(group) for group in leave.values() if len(group) > 1)
+        self.classes = new
+        return before - self.size
+
+    @property
+    def size(self) -> int:
+        """Number of candidate equalities."""
+        return sum(len(c.members) for c in self.classes)
+
+    def states(self) -> list[Term]:
+        """Every state some candidate mentions."""
+        out = []
+        for c in self.classes:
+            if c.rep_value is None:
+                out.append(c.rep)
+            out.extend(m for m, _ in c.members)
+        return out
+
+    def equalities(self) -> list[tuple[str, Term]]:
+        """(name, term) of each candidate equality ``member == rep`` (or ``== ~rep``)."""
+        out = []
+        for c in self.classes:
+            rep_name = c.rep.name if c.rep_value is None else "const"
+            for m, inv in c.members:
+                rhs = T.not_(c.rep) if inv else c.rep
+                out.append((f"{m.name} == {'~' if inv else ''}{rep_name}", T.eq(m, rhs)))
+        return out
+
+    def invariant(self) -> Term:
+        return T.and_all(t for _, t in self.equalities())
+
+
+def _state_class(members: list[tuple[Term, bool]]) -> EquivClass:
+    (rep, rep_flip), rest = members[0], members[1:]
+    return EquivClass(rep, [(m, flip != rep_flip) for m, flip in rest])
+
+
+def _constant_class(system: TransitionSystem, sort: T.Sort, value: Value,
+                    members: list[tuple[Term, bool]]) -> EquivClass:
+    """A class whose representative is the constant ``value``; a ground init term with that value is preferred."""
+    rep = None
+    if isinstance(sort, Array):
+        for m, _ in members:
+            init = system.init.get(m)
+            if init is not None and not T.free_vars([init]) and canonical(evaluate(init, {}), sort) == value:
+                rep = init
+                break
+    return EquivClass(rep or constant_term(value, sort), members, value)
+
+
+# -------------------------------------------------------------- simulation
+class RandomRuns:
+    """Random simulation that keeps only cycles whose constraints hold.
+
+    A cycle's inputs are drawn again (a few times) when they break a
+    constraint, and a run stops when no draw satisfies them: every state a run
+    yields is reachable from its start along cycles that meet the constraints.
+    ``watch`` terms (the properties) are evaluated in every yielded cycle.
+    """
+
+    def __init__(self, system: TransitionSystem, rng: random.Random, watch: Sequence[Term] = ()):
+        self.rng = rng
+        self.states = list(system.states)
+        self.inputs = list(system.inputs)
+        self._stepped = [i for i, s in enumerate(self.states) if s in system.next]
+        self._free = [i for i, s in enumerate(self.states) if s not in system.next]
+        self._nwatch = len(watch)
+        terms = [T.and_all(system.constraints), *watch] + [system.next[self.states[i]] for i in self._stepped]
+        self._fn = compile_terms(terms, self.states + self.inputs)
+        self._compiled = CompiledSystem(system)
+
+    def initial(self) -> list[Value]:
+        """A random initial state (init terms evaluated, other states random)."""
+        state = self._compiled.initial_state(rng=self.rng)
+        return [state[s.name] for s in self.states]
+
+    def run(self, state: Sequence[Value], cycles: int, first_inputs: Sequence[Value] | None = None,
+            biased: bool = False) -> Iterator[tuple[list[Value], tuple[Value, ...]]]:
+        """Yield (state, watched values) for up to ``cycles`` cycles from ``state``.
+
+        With ``biased``, each 1-bit input keeps one probability of being 1 for
+        the whole run (mostly on, mostly off or fair), so enables and resets
+        stay put long enough for deep behaviour to show.
+        """
+        rng = self.rng
+        bias = {i: rng.choice((0.05, 0.5, 0.95)) for i, v in enumerate(self.inputs) if biased and v.sort == T.BOOL}
+        state = list(state)
+        for k in range(cycles):
+            out: tuple[Value, ...] = (0,)
+            for attempt in range(8):
+                if k == 0 and attempt == 0 and first_inputs is not None:
+                    inputs = list(first_inputs)
+                else:
+                    inputs = [int(rng.random() < bias[i]) if i in bias else random_value(v.sort, rng)
+                              for i, v in enumerate(self.inputs)]
+                out = self._fn(tuple(state) + tuple(inputs))
+                if out[0]:
+                    break
+            if not out[0]:
+                return
+            yield state, out[1:1 + self._nwatch]
+            nxt = list(state)
+            for j, i in enumerate(self._stepped, 1 + self._nwatch):
+                nxt[i] = out[j]
+            for i in self._free:
+                nxt[i] = random_value(self.states[i].sort, rng)
+            state = nxt
+
+
+# ------------------------------------------------------------------ engine
+class EquivEngine(Engine):
+    """Decide the assertions of a system (usually a miter) by signal correspondence.
+
+    ``check(bound)``: ``bound`` is the largest k of the k-induction fallback
+    (strengthened by the correspondence) and so the depth to which BMC looks
+    for a counterexample. After ``check``, ``correspondence`` holds the proven
+    classes (None if refinement did not finish).
+    """
+
+    name = "equiv"
+
+    def __init__(self, system: TransitionSystem, options: EngineOptions | None = None, *,
+                 runs: int = 16, cycles: int = 48, cti_cycles: int = 16, inverted: bool = True, seed: int = 0):
+        super().__init__(system, options)
+        self.runs, self.cycles, self.cti_cycles = runs, cycles, cti_cycles
+        self.inverted = inverted
+        self.rng = random.Random(seed)
+        self.correspondence: Correspondence | None = None
+        self.stats: dict = {}
+
+    def properties_of(self, system) -> list[Property]:
+        return system.asserts
+
+    def check(self, bound: int) -> Result:
+        """Run to ``bound``; the result's stats say how many classes, candidates and rounds it took."""
+        self.stats = {}
+        result = super().check(bound)
+        result.stats.update(self.stats)
+        return result
+
+    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
+        props = self.properties()
+        self.sim = RandomRuns(self.system, self.rng, [p.term for p in props])
+        self.unroller = Unroller(self.system)
+        rows, failing = self._simulate(props)
+        done: dict[str, PropertyResult] = {}
+        base = BoundedSearch(self, deadline)
+        for prop in props:
+            if prop.name in failing:
+                done[prop.name] = self._bmc(base, prop, failing[prop.name], deadline)
+        open_props = [p for p in props if p.name not in done]
+        if not open_props:
+            return [done[p.name] for p in props]
+        corr = Correspondence.from_signatures(self.system, self.sim.states, rows, self.inverted)
+        self.stats.update(simulated_cycles=len(rows), classes=len(corr.classes), candidates=corr.size)
+        self.progress(f"equiv: {len(rows)} simulated cycles: {len(corr.classes)} classes, {corr.size} candidates")
+        reason = self._refine(corr, deadline)
+        eqs = corr.equalities() if reason is None else []
+        if reason is None:
+            self.correspondence = corr
+            self.stats.update(proven_classes=len(corr.classes), proven_candidates=corr.size)
+            self.progress(f"equiv: inductive: {corr.size} equalities in {len(corr.classes)} classes")
+        for prop in open_props:
+            if deadline.expired():
+                done[prop.name] = undecided(prop, None, deadline, reason or "")
+            elif reason is None and self._implied(eqs, prop, deadline):
+                done[prop.name] = self._certified(prop, eqs, 1, None, METHOD,
+                                                  f"implied by {len(eqs)} inductive equalities")
+            else:
+                done[prop.name] = self._strengthened(base, prop, eqs, bound, deadline)
+        return [done[p.name] for p in props]
+
+    # ---------------------------------------------------------- phases
+    def _simulate(self, props: list[Property]) -> tuple[list[list[Value]], dict[str, int]]:
+        """Signature rows of random runs from initial states, and the first cycle each assertion failed in."""
+        rows: list[list[Value]] = []
+        failing: dict[str, int] = {}
+        for r in range(self.runs):
+            for k, (state, holds) in enumerate(self.sim.run(self.sim.initial(), self.cycles, biased=r % 2 == 1)):
+                rows.append(state)
+                for p, ok in zip(props, holds):
+                    if not ok and failing.get(p.name, k + 1) > k:
+                        failing[p.name] = k
+        return rows, failing
+
+    def _refine(self, corr: Correspondence, deadline: Deadline) -> str | None:
+        """Split classes until base and step hold; None when they do, else why not."""
+        u = self.unroller
+        base = self.new_solver(deadline)
+        base.add(u.init())
+        base.add(u.constraints(0))
+        step = self.new_solver(deadline)
+        for part in (u.constraints(0), u.trans(0), u.constraints(1)):
+            step.add(part)
+        rounds = 0
+        for frame, solver in ((0, base), (1, step)):
+            while corr.size:
+                if deadline.expired():
+                    return "time limit reached while refining the correspondence"
+                inv = corr.invariant()
+                goal = [T.not_(u.at(inv, 0))] if frame == 0 else [u.at(inv, 0), T.not_(u.at(inv, 1))]
+                solver.set_timeout(deadline.remaining())
+                answer = checked_answer(solver, solver.check(goal))
+                if answer == UNSAT:
+                    break
+                if answer != SAT:
+                    return f"refinement stopped: {solver.last_reason or 'solver gave up'}"
+                rounds += 1
+                dropped = self._split_on_model(corr, solver, frame)
+                self.progress(f"equiv: {'base' if frame == 0 else 'step'} round {rounds}: "
+                              f"dropped {dropped}, {corr.size} candidates in {len(corr.classes)} classes")
+                if not dropped:
+                    raise ProverError(f"equiv: the {'base' if frame == 0 else 'step'} model satisfies every "
+                                      f"candidate yet the solver said they fail (solver and evaluator disagree)")
+        self.stats["refinement_rounds"] = rounds
+        return None
+
+    def _split_on_model(self, corr: Correspondence, solver: Solver, frame: int) -> int:
+        """Split by the model's frame-``frame`` state, then along a random run from it."""
+        u, sim = self.unroller, self.sim
+        start = [solver.value(u.var_at(s, frame)) for s in sim.states]
+        inputs = [solver.value(u.var_at(v, frame)) for v in sim.inputs]
+        index = {s: i for i, s in enumerate(sim.states)}
+        dropped = 0
+        for state, _ in sim.run(start, self.cti_cycles + 1, first_inputs=inputs):
+            dropped += corr.split(lambda s: canonical(state[index[s]], s.sort))
+        return dropped
+
+    def _implied(self, eqs: list[tuple[str, Term]], prop: Property, deadline: Deadline) -> bool:
+        """Do the equalities and the constraints imply ``prop`` in one frame?"""
+        u = self.unroller
+        if not hasattr(self, "_safety"):
+            self._safety = self.new_solver(deadline)
+            self._safety.add(u.constraints(0))
+            self._safety.add(u.at(T.and_all(t for _, t in eqs), 0))
+        self._safety.set_timeout(deadline.remaining())
+        return checked_answer(self._safety, self._safety.check([T.not_(u.at(prop.term, 0))])) == UNSAT
+
+    def _bmc(self, base: BoundedSearch, prop: Property, depth: int, deadline: Deadline) -> PropertyResult:
+        """The shortest counterexample; simulation saw one of ``depth`` steps, so BMC must find one."""
+        for k in range(depth + 1):
+            answer = base.reach(prop, k)
+            if answer == SAT:
+                return base.trace_result(prop, k, FAIL)
+            if answer != UNSAT:
+                return undecided(prop, k - 1, deadline, base.solver.last_reason)
+        raise ProverError(f"equiv: simulation violates {prop.name} at step {depth} but BMC finds no "
+                          f"counterexample up to it (solver and evaluator disagree)")
+
+    def _strengthened(self, base: BoundedSearch, prop: Property, eqs: list[tuple[str, Term]], bound: int,
+                      deadline: Deadline) -> PropertyResult:
+        """k-induction of ``eqs ∧ prop`` with BMC as the base case (shortest counterexample first)."""
+        strong = Property(prop.name, T.and_all([t for _, t in eqs] + [prop.term]), "assert")
+        step = StepCase(self, strong, deadline)
+        for k in range(bound + 1):
+            if deadline.expired():
+                return undecided(prop, k - 1, deadline)
+            self.progress(f"equiv: {prop.name}: k={k}")
+            answer = base.reach(prop, k)
+            if answer == SAT:
+                return base.trace_result(prop, k, FAIL)
+            if answer != UNSAT:
+                return undecided(prop, k - 1, deadline, base.solver.last_reason)
+            answer = step.check(k + 1)
+            if answer == UNSAT:
+                return self._certified(prop, eqs, k + 1, [s.name for s in step.cone.states],
+                                       f"{METHOD} + k-induction", f"{k + 1}-inductive with {len(eqs)} equalities")
+            if answer != SAT:
+                return undecided(prop, k, deadline, step.solver.last_reason)
+        return undecided(prop, bound, deadline, f"not {bound + 1}-inductive with {len(eqs)} equalities and no "
+                                                f"counterexample up to step {bound}")
+
+    def _certified(self, prop: Property, eqs: list[tuple[str, Term]], k: int, path_vars: list[str] | None,
+                   method: str, reason: str) -> PropertyResult:
+        simple_path = path_vars is not None and self.options.simple_path
+        cert = Certificate(prop.name, [t for _, t in eqs] + [prop.term], k, simple_path, method, self.options.solver,
+                           simple_path_vars=path_vars if simple_path else None,
+                           lemmas=[n for n, _ in eqs] + [prop.name])
+        return PropertyResult(prop.name, prop.kind, PASS, depth=k, certificate=cert, reason=reason, loc=prop.loc)
+
+
+# -------------------------------------------------------------------- API
+def check_equivalence(sys_a: TransitionSystem, sys_b: TransitionSystem, outputs: Sequence[str] | None = None,
+                      options: EngineOptions | None = None, bound: int = 20, **engine_options) -> Result:
+    """Are ``sys_a`` and ``sys_b`` equivalent on ``outputs`` from their initial states, for all inputs?
+
+    Builds the miter (``build_miter``: inputs shared by name, registers free in
+    both start together) and runs ``EquivEngine`` on it; one property per
+    output, named after it. A FAIL trace is the shortest input sequence after
+    which the output differs (``a.*`` and ``b.*`` name the two sides). Without
+    ``outputs``, the output ports both systems record (``output_ports``) are
+    compared; systems that do not record them need ``outputs``.
+    """
+    if outputs is None:
+        ports = [getattr(s, "output_ports", None) for s in (sys_a, sys_b)]
+        if ports[0] is None or ports[1] is None:
+            raise ProverError("check_equivalence: the systems do not record their output ports; "
+                              "name the outputs to compare (outputs=[...])")
+        outputs = [n for n in ports[0] if n in set(ports[1])]
+        if not outputs:
+            raise ProverError(f"check_equivalence: {sys_a.name} and {sys_b.name} have no output port in common")
+    miter = build_miter(sys_a, sys_b, outputs=outputs)
+    result = EquivEngine(miter, options, **engine_options).check(bound)
+    return EquivResult(**vars(result), miter=miter)
+
+
+@dataclass
+class EquivResult(Result):
+    """A ``Result`` that keeps the miter its evidence is about (certificates and traces name ``a.*``/``b.*``)."""
+
+    miter: Miter | None = None
