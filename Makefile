@@ -39,6 +39,7 @@ bench: setup
 	$(VPY) bench/solver_speed.py
 	$(VPY) bench/verilog_lowering.py
 	$(VPY) bench/hwmcc.py
+	$(VPY) bench/equiv.py
 
 clean:
 	rm -rf $(VENV) .hwverify build *.egg-info
