@@ -1,4 +1,4 @@
-"""The engines layer: BMC vs k-induction vs random simulation on random systems.
+"""The engines layer: BMC vs k-induction vs signal correspondence vs random simulation on random systems.
 
 For each random system (``gen_systems.random_system_mixed``), with the
 solvers rotated across cases so every back end drives every engine:
@@ -12,6 +12,9 @@ solvers rotated across cases so every back end drives every engine:
 * BMC bounded PASS: its bounded certificate must be kernel-accepted;
 * a simulation violation: no engine may say PASS at or beyond that depth, and
   the simulated run, as a trace, must be accepted by the kernel;
+* the signal-correspondence engine (``prover/equiv.py``, any system, not
+  only miters) is a third prover: its PASS must not be contradicted by any
+  trace, its FAIL must replay and be BMC's minimal depth;
 * BTOR2 round trip: BMC on the written-and-read-back system gives the same
   verdict and depth.
 """
@@ -123,8 +126,41 @@ def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: b
             out.append(f"simulation trace (cycle {sim_k}) rejected by the kernel: {'; '.join(rep.details)}")
         if bmc.status == FAIL and bmc.depth > sim_k:
             out.append(f"bmc[{s_bmc}] FAIL at depth {bmc.depth} is not minimal: simulation fails at cycle {sim_k}")
+    out += _correspondence(system, kind, bmc, sim_k, solvers[(rotation + 3) % n], rotation, kernel)
     # BTOR2 round trip
     out += _round_trip(system, bmc, s_rt)
+    return out
+
+
+def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solver: str, seed: int,
+                    kernel: bool) -> list[str]:
+    """The signal-correspondence engine (prover/equiv.py) as a third prover of the same property."""
+    from hwverify.kernel import check_certificate, check_trace
+    from hwverify.prover.equiv import EquivEngine
+    from hwverify.prover.result import ERROR, FAIL, PASS, EngineOptions
+    try:
+        p = EquivEngine(system, EngineOptions(solver=solver, timeout=ENGINE_TIMEOUT), seed=seed) \
+            .check(KIND_BOUND).properties[0]
+    except Exception as e:  # noqa: BLE001
+        return [f"equiv engine crashed: {type(e).__name__}: {e}"]
+    label, out = f"equiv[{solver}]", []
+    if p.status == ERROR:
+        out.append(f"{label}: ERROR on a well-formed system: {p.reason}")
+    elif p.status == PASS:
+        if kernel and not (rep := check_certificate(system, p.certificate)).ok:
+            out.append(f"{label}: kernel rejects the PASS certificate: {'; '.join(rep.details)}")
+        for other, q in (("kind", kind), ("bmc", bmc)):
+            if q.status == FAIL:
+                out.append(f"CRITICAL {label} PASS contradicted by {other} FAIL at depth {q.depth}")
+        if sim_k is not None:
+            out.append(f"CRITICAL {label} PASS contradicted by simulation failing at cycle {sim_k}")
+    elif p.status == FAIL:
+        if not (rep := check_trace(system, p.trace)).ok:
+            out.append(f"{label}: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
+        if bmc.status in (PASS, FAIL) and p.depth <= BMC_BOUND and (bmc.status, bmc.depth) != (FAIL, p.depth):
+            out.append(f"{label} FAIL at depth {p.depth} but bmc says {bmc.status} depth {bmc.depth}")
+        if kind.status == PASS:
+            out.append(f"CRITICAL kind PASS contradicted by {label} FAIL at depth {p.depth}")
     return out
 
 
