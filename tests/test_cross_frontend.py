@@ -3,17 +3,23 @@
 For each design both frontends accept, ``build_miter`` puts the two lowered
 systems side by side (``a.*`` pyverilog, ``b.*`` yosys) with shared inputs
 and same-named uninitialised registers starting equal, and asserts that every
-output port agrees in every cycle. The proof is k-induction on the
-conjunction of the output equalities and of the equalities of the registers
-that start equal (``miter.register_pairs``: a strengthening, those must agree too); if that does not
-close, k-induction on the outputs alone, and if that does not close either,
-BMC to depth 20 (the test then warns that the check is bounded).
+output port agrees in every cycle. The proof is the equivalence engine first
+(``prover/equiv.py``: signal correspondence, every certificate re-checked by
+the kernel); if it does not decide, k-induction on the conjunction of the
+output equalities and of the equalities of the registers that start equal
+(``miter.register_pairs``: a strengthening, those must agree too); if that
+does not close, k-induction on the outputs alone, and if that does not close
+either, BMC to depth 20 (the test then warns that the check is bounded).
+The large designs (SLOW) skip the two k-induction attempts and go from the
+equivalence engine to BMC under a time limit. The method, with engine and kernel times, is recorded as the test's
+``method`` property (``--junitxml`` shows it).
 
 A FAIL is a frontend bug: the message names the design, the output and the
 cycle, with the trace. Properties are not compared (the frontends number the
 step of a clocked assertion differently, see docs/yosys.md); only outputs.
 """
 import re
+import time
 import warnings
 from pathlib import Path
 
@@ -23,6 +29,7 @@ from hwverify.frontend.verilog import lower_verilog_info
 from hwverify.frontend.yosys import lower_with_yosys, yosys_available
 from hwverify.kernel import check_certificate, check_trace
 from hwverify.prover.bmc import BMC
+from hwverify.prover.equiv import EquivEngine
 from hwverify.prover.kind import KInduction
 from hwverify.prover.miter import build_miter
 from hwverify.prover.result import EngineOptions
@@ -35,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent / "designs" / "verilog"
 FAST = sorted(ROOT.glob("*.v")) + sorted((ROOT / "lowering").glob("*.v"))
 SLOW = sorted((ROOT / "aes").glob("*.v")) + sorted((ROOT / "crypto").glob("*.v"))
 BMC_DEPTH = 20
+EQUIV_BOUND = 12  # k of the equivalence engine's strengthened k-induction (and its BMC depth)
 # designs whose top instantiates modules of other files in its folder
 WITH_SIBLINGS = {"crypto_accel.v"}
 # crypto_accel.v includes "../aes/aes128.v": yosys' sandbox cannot leave a mounted folder with "..", so
@@ -86,9 +94,38 @@ def describe(miter, prop, depth) -> str:
     return (f"outputs {', '.join(diff)} differ in step {depth} (a = pyverilog, b = yosys)\n" + out.getvalue())
 
 
+def by_equivalence_engine(path: Path, miter, opts: EngineOptions) -> str | None:
+    """The equivalence engine's method when it proves every output (certificates kernel-checked), else None.
+
+    A difference it finds fails the test with the trace (replayed by the kernel first).
+    """
+    start = time.monotonic()
+    res = EquivEngine(miter, opts).check(EQUIV_BOUND)
+    engine_time = time.monotonic() - start
+    failed = [p for p in res.properties if p.status == "FAIL"]
+    if failed:
+        p = min(failed, key=lambda q: q.depth)
+        assert check_trace(miter, p.trace).ok
+        pytest.fail(f"frontend disagreement on {path.name}: {describe(miter, p, p.depth)}")
+    if res.status != "PASS":
+        return None
+    start = time.monotonic()
+    decided: dict[str, str] = {}  # the outputs' certificates share their base and step obligations
+    for p in res.properties:
+        report = check_certificate(miter, p.certificate, decided=decided)
+        assert report.ok, f"{path.name}: {report}"
+    kernel_time = time.monotonic() - start
+    methods = sorted({p.certificate.method for p in res.properties})
+    return (f"{'; '.join(methods)}: {res.stats.get('proven_candidates', 0)} equalities, engine {engine_time:.1f} s, "
+            f"kernel {kernel_time:.1f} s")
+
+
 def check_equivalent(path: Path, other: Path | None = None, timeout: float = 120,
                      accept_timeout: bool = False) -> str:
     """Prove the miter; return the method that closed it; fail with the trace on a difference.
+
+    The equivalence engine first, then the k-induction and BMC attempts below
+    (only BMC with ``accept_timeout``).
 
     With ``accept_timeout`` (large designs), a BMC run that reaches its time
     limit without a difference passes with a warning naming the step reached.
@@ -97,10 +134,15 @@ def check_equivalent(path: Path, other: Path | None = None, timeout: float = 120
     miter, outputs = miter_of(a, info, b)
     assert outputs, f"{path.name}: no outputs to compare"
     opts = EngineOptions(timeout=timeout)
+    method = by_equivalence_engine(path, miter, opts)
+    if method:
+        return method
     eq_out = [p.term for p in miter.asserts]
     eq_reg = [T.eq(ra, rb) for ra, rb in miter.register_pairs]
     attempts = [("outputs_and_registers", eq_out + eq_reg)] if eq_reg else []
     attempts.append(("outputs", eq_out))
+    if accept_timeout:  # large designs: the equivalence engine's k-induction did not close, go on to BMC
+        attempts = []
     for name, goals in attempts:
         joint = miter.with_properties([Property(name, T.and_all(goals), "assert")])
         (p,) = KInduction(joint, opts).check(12).properties

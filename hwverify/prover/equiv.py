@@ -17,7 +17,8 @@ state variables and proves the assertions from it:
    so each split removes only candidates no inductive subset keeps). Repeat
    until both hold: ``Inv`` is then an inductive invariant.
 3. *Assertions.* If ``Inv ∧ C ⇒ P`` the assertion is PASS with the 1-inductive
-   certificate ``Inv ∧ P``. Otherwise k-induction strengthened by ``Inv``
+   certificate ``Inv ∧ P`` (``P`` being all assertions proven this way, so
+   their certificates share one invariant). Otherwise k-induction strengthened by ``Inv``
    (``kind.StepCase``) with incremental BMC as its base case, so a FAIL is the
    *shortest* counterexample: for a miter, the first cycle where the two
    designs differ. Assertions that random simulation already violated go
@@ -113,10 +114,15 @@ class Correspondence:
         States without a next function are free in every cycle: never candidates.
         """
         groups: dict[tuple, list[tuple[Term, bool]]] = {}
+        arrays: dict[tuple, ArrayValue] = {}  # canonical forms, computed once per (sort, array value)
         for i, s in enumerate(states):
             if s not in system.next:
                 continue
-            sig = tuple(canonical(row[i], s.sort) for row in rows)
+            if isinstance(s.sort, Array):
+                sig = tuple(arrays[k] if k in arrays else arrays.setdefault(k, canonical(k[1], s.sort))
+                            for k in ((s.sort, row[i]) for row in rows))
+            else:
+                sig = tuple(row[i] for row in rows)
             flip = False
             if inverted and isinstance(s.sort, BV) and sig and sig[0] ^ _mask(s.sort) < sig[0]:
                 sig, flip = tuple(v ^ _mask(s.sort) for v in sig), True
@@ -155,23 +161,17 @@ class Correspondence:
         """Number of candidate equalities."""
         return sum(len(c.members) for c in self.classes)
 
-    def states(self) -> list[Term]:
-        """Every state some candidate mentions."""
-        out = []
-        for c in self.classes:
-            if c.rep_value is None:
-                out.append(c.rep)
-            out.extend(m for m, _ in c.members)
-        return out
-
     def equalities(self) -> list[tuple[str, Term]]:
         """(name, term) of each candidate equality ``member == rep`` (or ``== ~rep``)."""
         out = []
         for c in self.classes:
-            rep_name = c.rep.name if c.rep_value is None else "const"
             for m, inv in c.members:
                 rhs = T.not_(c.rep) if inv else c.rep
-                out.append((f"{m.name} == {'~' if inv else ''}{rep_name}", T.eq(m, rhs)))
+                if c.rep_value is None:
+                    what = f"{'~' if inv else ''}{c.rep.name}"
+                else:
+                    what = str(rhs.value) if rhs.op == "const" else "const"
+                out.append((f"{m.name} == {what}", T.eq(m, rhs)))
         return out
 
     def invariant(self) -> Term:
@@ -262,7 +262,8 @@ class EquivEngine(Engine):
     ``check(bound)``: ``bound`` is the largest k of the k-induction fallback
     (strengthened by the correspondence) and so the depth to which BMC looks
     for a counterexample. After ``check``, ``correspondence`` holds the proven
-    classes (None if refinement did not finish).
+    classes (None if refinement did not finish). Refinement gets at most half
+    of the remaining time, so the fallback always has some.
     """
 
     name = "equiv"
@@ -291,31 +292,24 @@ class EquivEngine(Engine):
         self.sim = RandomRuns(self.system, self.rng, [p.term for p in props])
         self.unroller = Unroller(self.system)
         rows, failing = self._simulate(props)
+        self.stats["simulated_cycles"] = len(rows)
         done: dict[str, PropertyResult] = {}
-        base = BoundedSearch(self, deadline)
-        for prop in props:
-            if prop.name in failing:
-                done[prop.name] = self._bmc(base, prop, failing[prop.name], deadline)
+        eqs: list[tuple[str, Term]] = []
+        if any(p.name not in failing for p in props):
+            eqs, reason = self._correspondence(rows, deadline)
+            if reason is None:
+                implied = [p for p in props if p.name not in failing and self._implied(eqs, p, deadline)]
+                # one invariant for all of them: their certificates share the base and step obligations,
+                # which the kernel then decides once (``check_certificate(..., decided=)``)
+                terms = {t for _, t in eqs}
+                shared = eqs + [(p.name, p.term) for p in implied if p.term not in terms]
+                for prop in implied:
+                    done[prop.name] = self._certified(prop, shared, 1, None, METHOD,
+                                                      f"implied by {len(eqs)} inductive equalities")
+            elif deadline.expired():
+                return [undecided(p, None, deadline, reason) for p in props]
         open_props = [p for p in props if p.name not in done]
-        if not open_props:
-            return [done[p.name] for p in props]
-        corr = Correspondence.from_signatures(self.system, self.sim.states, rows, self.inverted)
-        self.stats.update(simulated_cycles=len(rows), classes=len(corr.classes), candidates=corr.size)
-        self.progress(f"equiv: {len(rows)} simulated cycles: {len(corr.classes)} classes, {corr.size} candidates")
-        reason = self._refine(corr, deadline)
-        eqs = corr.equalities() if reason is None else []
-        if reason is None:
-            self.correspondence = corr
-            self.stats.update(proven_classes=len(corr.classes), proven_candidates=corr.size)
-            self.progress(f"equiv: inductive: {corr.size} equalities in {len(corr.classes)} classes")
-        for prop in open_props:
-            if deadline.expired():
-                done[prop.name] = undecided(prop, None, deadline, reason or "")
-            elif reason is None and self._implied(eqs, prop, deadline):
-                done[prop.name] = self._certified(prop, eqs, 1, None, METHOD,
-                                                  f"implied by {len(eqs)} inductive equalities")
-            else:
-                done[prop.name] = self._strengthened(base, prop, eqs, bound, deadline)
+        done.update(self._induction(open_props, eqs, failing, bound, deadline))
         return [done[p.name] for p in props]
 
     # ---------------------------------------------------------- phases
@@ -330,6 +324,21 @@ class EquivEngine(Engine):
                     if not ok and failing.get(p.name, k + 1) > k:
                         failing[p.name] = k
         return rows, failing
+
+    def _correspondence(self, rows: list[list[Value]], deadline: Deadline) -> tuple[list[tuple[str, Term]], str | None]:
+        """The proven equalities (and None), or no equalities and why refinement did not finish."""
+        corr = Correspondence.from_signatures(self.system, self.sim.states, rows, self.inverted)
+        self.stats.update(classes=len(corr.classes), candidates=corr.size)
+        self.progress(f"equiv: {len(rows)} simulated cycles: {len(corr.classes)} classes, {corr.size} candidates")
+        remaining = deadline.remaining()
+        reason = self._refine(corr, deadline if remaining is None else Deadline(remaining / 2))
+        if reason is not None:
+            self.progress(f"equiv: no correspondence: {reason}")
+            return [], reason
+        self.correspondence = corr
+        self.stats.update(proven_classes=len(corr.classes), proven_candidates=corr.size)
+        self.progress(f"equiv: inductive: {corr.size} equalities in {len(corr.classes)} classes")
+        return corr.equalities(), None
 
     def _refine(self, corr: Correspondence, deadline: Deadline) -> str | None:
         """Split classes until base and step hold; None when they do, else why not."""
@@ -359,7 +368,7 @@ class EquivEngine(Engine):
                               f"dropped {dropped}, {corr.size} candidates in {len(corr.classes)} classes")
                 if not dropped:
                     raise ProverError(f"equiv: the {'base' if frame == 0 else 'step'} model satisfies every "
-                                      f"candidate yet the solver said they fail (solver and evaluator disagree)")
+                                      f"candidate yet the solver says one fails (solver and evaluator disagree)")
         self.stats["refinement_rounds"] = rounds
         return None
 
@@ -377,76 +386,89 @@ class EquivEngine(Engine):
     def _implied(self, eqs: list[tuple[str, Term]], prop: Property, deadline: Deadline) -> bool:
         """Do the equalities and the constraints imply ``prop`` in one frame?"""
         u = self.unroller
-        if not hasattr(self, "_safety"):
-            self._safety = self.new_solver(deadline)
-            self._safety.add(u.constraints(0))
-            self._safety.add(u.at(T.and_all(t for _, t in eqs), 0))
-        self._safety.set_timeout(deadline.remaining())
-        return checked_answer(self._safety, self._safety.check([T.not_(u.at(prop.term, 0))])) == UNSAT
+        solver = self.new_solver(deadline)
+        solver.add(u.constraints(0))
+        solver.add(u.at(T.and_all(t for _, t in eqs), 0))
+        solver.set_timeout(deadline.remaining())
+        return checked_answer(solver, solver.check([T.not_(u.at(prop.term, 0))])) == UNSAT
 
-    def _bmc(self, base: BoundedSearch, prop: Property, depth: int, deadline: Deadline) -> PropertyResult:
-        """The shortest counterexample; simulation saw one of ``depth`` steps, so BMC must find one."""
-        for k in range(depth + 1):
-            answer = base.reach(prop, k)
-            if answer == SAT:
-                return base.trace_result(prop, k, FAIL)
-            if answer != UNSAT:
-                return undecided(prop, k - 1, deadline, base.solver.last_reason)
-        raise ProverError(f"equiv: simulation violates {prop.name} at step {depth} but BMC finds no "
-                          f"counterexample up to it (solver and evaluator disagree)")
+    def _induction(self, props: list[Property], eqs: list[tuple[str, Term]], failing: dict[str, int], bound: int,
+                   deadline: Deadline) -> dict[str, PropertyResult]:
+        """k-induction of ``eqs ∧ P`` for each open P, with incremental BMC as the base case.
 
-    def _strengthened(self, base: BoundedSearch, prop: Property, eqs: list[tuple[str, Term]], bound: int,
-                      deadline: Deadline) -> PropertyResult:
-        """k-induction of ``eqs ∧ prop`` with BMC as the base case (shortest counterexample first)."""
-        strong = Property(prop.name, T.and_all([t for _, t in eqs] + [prop.term]), "assert")
-        step = StepCase(self, strong, deadline)
-        for k in range(bound + 1):
+        All properties advance one depth at a time on one unrolling, so each
+        FAIL is a shortest counterexample. A property random simulation
+        violated at step d only needs BMC, up to d.
+        """
+        base = BoundedSearch(self, deadline)
+        steps = {p.name: StepCase(self, Property(p.name, T.and_all([t for _, t in eqs] + [p.term]), "assert"),
+                                  deadline) for p in props if p.name not in failing}
+        limit = {p.name: failing.get(p.name, bound) for p in props}
+        done: dict[str, PropertyResult] = {}
+        open_props = list(props)
+        for k in range(max(limit.values(), default=-1) + 1):
             if deadline.expired():
-                return undecided(prop, k - 1, deadline)
-            self.progress(f"equiv: {prop.name}: k={k}")
-            answer = base.reach(prop, k)
-            if answer == SAT:
-                return base.trace_result(prop, k, FAIL)
-            if answer != UNSAT:
-                return undecided(prop, k - 1, deadline, base.solver.last_reason)
-            answer = step.check(k + 1)
-            if answer == UNSAT:
-                return self._certified(prop, eqs, k + 1, [s.name for s in step.cone.states],
-                                       f"{METHOD} + k-induction", f"{k + 1}-inductive with {len(eqs)} equalities")
-            if answer != SAT:
-                return undecided(prop, k, deadline, step.solver.last_reason)
-        return undecided(prop, bound, deadline, f"not {bound + 1}-inductive with {len(eqs)} equalities and no "
-                                                f"counterexample up to step {bound}")
+                break
+            self.progress(f"equiv: k={k}, {len(open_props)} open")
+            for prop in [p for p in open_props if limit[p.name] >= k]:
+                answer = base.reach(prop, k)
+                if answer == SAT:
+                    done[prop.name] = base.trace_result(prop, k, FAIL)
+                elif answer != UNSAT:
+                    done[prop.name] = undecided(prop, k - 1, deadline, base.solver.last_reason)
+                elif prop.name in steps:
+                    step = steps[prop.name]
+                    answer = step.check(k + 1)
+                    if answer == UNSAT:
+                        done[prop.name] = self._certified(
+                            prop, eqs, k + 1, [s.name for s in step.cone.states], f"{METHOD} + k-induction",
+                            f"{k + 1}-inductive with {len(eqs)} equalities")
+                    elif answer != SAT:
+                        done[prop.name] = undecided(prop, k, deadline, step.solver.last_reason)
+                elif k == limit[prop.name]:
+                    raise ProverError(f"equiv: random simulation violates {prop.name} at step {k} but BMC finds "
+                                      f"no counterexample up to it (solver and evaluator disagree)")
+            open_props = [p for p in open_props if p.name not in done]
+        for prop in open_props:
+            depth = min(base.depth, limit[prop.name])
+            done[prop.name] = undecided(prop, depth, deadline, f"not {bound + 1}-inductive with {len(eqs)} "
+                                                               f"equalities and no counterexample up to step {depth}")
+        return done
 
-    def _certified(self, prop: Property, eqs: list[tuple[str, Term]], k: int, path_vars: list[str] | None,
+    def _certified(self, prop: Property, lemmas: list[tuple[str, Term]], k: int, path_vars: list[str] | None,
                    method: str, reason: str) -> PropertyResult:
+        """PASS with the certificate ``lemmas ∧ prop`` (``prop`` is not repeated when it is a lemma)."""
+        if all(t is not prop.term for _, t in lemmas):
+            lemmas = lemmas + [(prop.name, prop.term)]
         simple_path = path_vars is not None and self.options.simple_path
-        cert = Certificate(prop.name, [t for _, t in eqs] + [prop.term], k, simple_path, method, self.options.solver,
-                           simple_path_vars=path_vars if simple_path else None,
-                           lemmas=[n for n, _ in eqs] + [prop.name])
+        cert = Certificate(prop.name, [t for _, t in lemmas], k, simple_path, method, self.options.solver,
+                           simple_path_vars=path_vars if simple_path else None, lemmas=[n for n, _ in lemmas])
         return PropertyResult(prop.name, prop.kind, PASS, depth=k, certificate=cert, reason=reason, loc=prop.loc)
 
 
 # -------------------------------------------------------------------- API
 def check_equivalence(sys_a: TransitionSystem, sys_b: TransitionSystem, outputs: Sequence[str] | None = None,
-                      options: EngineOptions | None = None, bound: int = 20, **engine_options) -> Result:
+                      options: EngineOptions | None = None, bound: int = 20, **engine_options) -> "EquivResult":
     """Are ``sys_a`` and ``sys_b`` equivalent on ``outputs`` from their initial states, for all inputs?
 
     Builds the miter (``build_miter``: inputs shared by name, registers free in
-    both start together) and runs ``EquivEngine`` on it; one property per
-    output, named after it. A FAIL trace is the shortest input sequence after
-    which the output differs (``a.*`` and ``b.*`` name the two sides). Without
-    ``outputs``, the output ports both systems record (``output_ports``) are
-    compared; systems that do not record them need ``outputs``.
+    both start together) and runs ``EquivEngine`` on it: one assertion per
+    output, named after it. A FAIL trace is the shortest run after which that
+    output differs (``a.*`` and ``b.*`` name the two sides); the result keeps
+    the miter, which the evidence is about. ``outputs`` defaults to the output
+    ports the frontends recorded (``TransitionSystem.outputs``), which must be
+    the same in both. ``engine_options`` go to ``EquivEngine`` (runs, cycles,
+    seed, ...).
     """
     if outputs is None:
-        ports = [getattr(s, "output_ports", None) for s in (sys_a, sys_b)]
-        if ports[0] is None or ports[1] is None:
-            raise ProverError("check_equivalence: the systems do not record their output ports; "
-                              "name the outputs to compare (outputs=[...])")
-        outputs = [n for n in ports[0] if n in set(ports[1])]
-        if not outputs:
-            raise ProverError(f"check_equivalence: {sys_a.name} and {sys_b.name} have no output port in common")
+        if not sys_a.outputs or not sys_b.outputs:
+            raise ProverError("check_equivalence: the systems do not record their output ports "
+                              "(BTOR2 cannot tell them); name the outputs to compare (outputs=[...])")
+        only = sorted(set(sys_a.outputs) ^ set(sys_b.outputs))
+        if only:
+            raise ProverError(f"check_equivalence: output ports differ: {', '.join(only)} only in one of "
+                              f"{sys_a.name} and {sys_b.name}; name the outputs to compare (outputs=[...])")
+        outputs = list(sys_a.outputs)
     miter = build_miter(sys_a, sys_b, outputs=outputs)
     result = EquivEngine(miter, options, **engine_options).check(bound)
     return EquivResult(**vars(result), miter=miter)
