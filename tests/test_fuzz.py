@@ -29,9 +29,10 @@ from hwverify.fuzz.shrink import shrink_system, shrink_terms
 from hwverify.prover.bmc import BMC
 from hwverify.prover.kind import KInduction
 from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions
-from hwverify.prover.solvers import SAT, UNSAT, Solver, make_solver, register
+from hwverify.prover.solvers import SAT, UNSAT, register
 from hwverify.semantics import terms as T
 from hwverify.semantics.btor2 import write_btor2
+from tests.fake_solvers import BitwuzlaInDisguise
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BAD = os.path.join(ROOT, "tests", "bad_inputs")
@@ -220,26 +221,13 @@ def test_shrink_system_keeps_a_failure():
 
 
 # ------------------------------------------------------------- fault injection
-class _Fault(Solver):
+class _Fault(BitwuzlaInDisguise):
     """A back end that behaves like bitwuzla except where ``mode`` says otherwise."""
 
     mode = "garbage"
 
-    def __init__(self, timeout=None):
-        super().__init__(timeout)
-        self.inner = make_solver("bitwuzla", timeout)
-
-    def add(self, t):
-        self.inner.add(t)
-
-    def push(self):
-        self.inner.push()
-
-    def pop(self):
-        self.inner.pop()
-
     def value(self, t):
-        return 0 if self.mode == "sat-zero-model" else self.inner.value(t)
+        return 0 if self.mode == "sat-zero-model" else super().value(t)
 
     def check(self, assumptions=()):
         if self.mode == "garbage":

@@ -26,11 +26,12 @@ from hwverify.kernel import check_certificate, check_trace
 from hwverify.prover.portfolio import Portfolio, parse_members
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, PropertyResult, Result
-from hwverify.prover.solvers import SAT, UNSAT, Solver, make_solver, register
+from hwverify.prover.solvers import SAT, UNSAT, register
 from hwverify.prover.worker import Worker, _vm_size, decode, encode, run_isolated
 from hwverify.semantics import terms as T
 from hwverify.semantics.btor2 import write_btor2
 from hwverify.semantics.system import TransitionSystem
+from tests.fake_solvers import BitwuzlaInDisguise
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups, RLIMIT_AS and fork: Linux")
 
@@ -38,26 +39,13 @@ PIDS: list[int] = []  # filled by the 'pid' fake solver in whatever process runs
 
 
 # ------------------------------------------------------------- fake solvers
-class _Fake(Solver):
+class _Fake(BitwuzlaInDisguise):
     """Behaves like bitwuzla except in ``check`` (and ``value``), as ``mode`` says."""
 
     mode = "honest"
 
-    def __init__(self, timeout=None):
-        super().__init__(timeout)
-        self.inner = make_solver("bitwuzla", timeout)
-
-    def add(self, t):
-        self.inner.add(t)
-
-    def push(self):
-        self.inner.push()
-
-    def pop(self):
-        self.inner.pop()
-
     def value(self, t):
-        return 0 if self.mode == "zero-model" else self.inner.value(t)
+        return 0 if self.mode == "zero-model" else super().value(t)
 
     def check(self, assumptions=()):
         if self.mode == "hang":  # ignores every time limit

@@ -199,7 +199,8 @@ def replay(path: str) -> list[str]:
             case = VerilogCase(None, meta["stimulus_seed"], meta["cycles"], text=fh.read())
     elif meta["layer"] == "equiv":
         from hwverify.fuzz.oracle_equiv import EquivCase
-        case = EquivCase(read_btor2_file(os.path.join(path, "case.btor2")), meta["kind"], meta.get("note", ""))
+        case = EquivCase(read_btor2_file(os.path.join(path, "case.btor2")), kind=meta["kind"],
+                         note=meta.get("note", ""))
     else:
         case = SystemCase(read_btor2_file(os.path.join(path, "case.btor2")))
     return check_case(meta["layer"], case, solvers, meta["rotation"], meta.get("thorough", False))

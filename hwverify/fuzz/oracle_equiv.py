@@ -28,6 +28,7 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
+from hwverify.fuzz.oracle_engines import SystemCase
 from hwverify.semantics.system import TransitionSystem
 
 BOUND = 10
@@ -36,21 +37,11 @@ SIM_RUNS, SIM_CYCLES = 4, 40
 
 
 @dataclass
-class EquivCase:
-    system: TransitionSystem       # the miter
-    kind: str                      # "rewrite" or "mutant"
+class EquivCase(SystemCase):
+    """A miter (``system``) and how its second half was made from the first."""
+
+    kind: str = "rewrite"          # "rewrite" or "mutant"
     note: str = ""
-    seed: int | None = None
-
-    def size(self) -> int:
-        from hwverify.semantics import terms as T
-        s = self.system
-        roots = list(s.init.values()) + list(s.next.values()) + s.constraints + [p.term for p in s.asserts]
-        return T.dag_size(roots) + len(s.inputs) + len(s.states)
-
-    def to_btor2(self) -> str:
-        from hwverify.semantics.btor2 import write_btor2
-        return write_btor2(self.system)
 
 
 def generate(rng: random.Random, seed: int | None = None) -> EquivCase:
@@ -76,7 +67,7 @@ def generate(rng: random.Random, seed: int | None = None) -> EquivCase:
     if variant is None:
         variant = rewrite_system(original, rng)
     miter = build_miter(original, variant, outputs=compared, name=f"equiv_{kind}")
-    return EquivCase(miter, kind, note, seed)
+    return EquivCase(miter, seed, kind=kind, note=note)
 
 
 def _simulated_difference(system: TransitionSystem, seed: int) -> dict[str, int]:
