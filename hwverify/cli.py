@@ -102,10 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _defines(args: argparse.Namespace) -> dict[str, str]:
+    """``-D NAME=VAL`` options as a dict (``-D NAME`` means 1)."""
+    return dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
+
+
 def load_design(args: argparse.Namespace):
     """Read the design files into one TransitionSystem and add CLI properties."""
     from hwverify.design import load_system
-    defines = dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
+    defines = _defines(args)
     return load_system(args.design, top=args.top, frontend=args.frontend, defines=defines,
                        include_dirs=args.include, asserts=args.asserts, assumes=args.assumes, covers=args.covers,
                        multiclock=args.multiclock)
@@ -115,7 +120,7 @@ def load_equiv_miter(args: argparse.Namespace):
     """The miter of the reference design and ``--gate``, comparing ``--outputs`` or their common output ports."""
     from hwverify.design import load_system
     from hwverify.prover.miter import build_miter
-    defines = dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
+    defines = _defines(args)
     common = dict(defines=defines, include_dirs=args.include, multiclock=args.multiclock)
     gold = load_system(args.design, top=args.top, frontend=args.frontend, **common)
     gate = load_system(args.gate, top=args.gate_top or args.top, frontend=args.gate_frontend or args.frontend,

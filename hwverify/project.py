@@ -34,18 +34,18 @@ import re
 import sys
 import time
 import tomllib
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any, Callable, Sequence, TextIO
 
 from hwverify.errors import FrontendError, HwverifyError, SourceLoc
+from hwverify.sby import task_retcode
 
 __all__ = ["ProjectTask", "Project", "load_project", "run_project", "TaskSummary"]
 
 MODES = {"bmc": "bmc", "prove": "kind", "cover": "cover"}
 STATUSES = ("PASS", "FAIL", "UNKNOWN", "TIMEOUT", "ERROR")
-RETCODE_UNEXPECTED = {"PASS": 1, "FAIL": 2, "UNKNOWN": 4, "TIMEOUT": 8, "ERROR": 16}
 PROJECT_KEYS = {"solver": str, "timeout": (int, float), "jobs": int, "depth": int, "engine": str,
                 "frontend": str}
 TASK_KEYS: dict[str, Any] = {
@@ -257,7 +257,7 @@ def run_task(task: ProjectTask, check: bool = True) -> TaskSummary:
     except HwverifyError as e:
         lines.append(f"error: {e}")
         status = "ERROR"
-    retcode = 0 if status in task.expect else RETCODE_UNEXPECTED[status]
+    retcode = task_retcode(status, task.expect)
     return TaskSummary(task.name, status, retcode, time.monotonic() - start, lines)
 
 
@@ -308,13 +308,12 @@ def _run_all(tasks: list[ProjectTask], check: bool, jobs: int,
     results: dict[str, TaskSummary] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
         futures = {pool.submit(run_task, t, check): t for t in tasks}
-        from concurrent.futures import as_completed
         for fut in as_completed(futures):
             t = futures[fut]
             try:
                 s = fut.result()
             except Exception as e:  # noqa: BLE001 - a dead worker is that task's ERROR, never a verdict
-                s = TaskSummary(t.name, "ERROR", RETCODE_UNEXPECTED["ERROR"], 0.0,
+                s = TaskSummary(t.name, "ERROR", task_retcode("ERROR", t.expect), 0.0,
                                 [f"error: worker failed: {type(e).__name__}: {e}"])
             results[t.name] = s
             report(s)

@@ -44,6 +44,12 @@ from hwverify.errors import FrontendError, HwverifyError, SourceLoc
 __all__ = ["SbyFile", "SbyTask", "parse_sby", "run_sby", "TaskOutcome"]
 
 RETCODE_UNEXPECTED = {"PASS": 1, "FAIL": 2, "UNKNOWN": 4, "TIMEOUT": 8, "ERROR": 16}
+
+
+def task_retcode(status: str, expect: Sequence[str]) -> int:
+    """SBY's per-task return code: 0 when ``status`` is expected, else the code of the status."""
+    return 0 if status in expect else RETCODE_UNEXPECTED[status]
+
 KNOWN_OPTIONS = {"mode", "depth", "multiclock", "expect", "timeout", "append", "skip",
                  "wait", "vcd", "vcd_sim", "fst", "aigsmt", "tbtop", "make_model", "smtc",
                  "unroll", "noinit", "stbv", "stdt", "incr", "presat", "assume_early"}
@@ -202,7 +208,7 @@ def run_task(sby: SbyFile, name: str | None, out: TextIO, solver: str = "bitwuzl
         say(f"ERROR: {e}")
         status = "ERROR"
     expect = [e.strip().upper() for e in (task.option("expect", "pass") or "pass").split(",")]
-    retcode = 0 if status in expect else RETCODE_UNEXPECTED[status]
+    retcode = task_retcode(status, expect)
     secs = time.monotonic() - start
     say(f"summary: Elapsed clock time: {secs:.1f} s")
     say(f"DONE ({status}, rc={retcode})")
