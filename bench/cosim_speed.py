@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from hwverify.cosim.common import CosimConfig  # noqa: E402
 from hwverify.cosim.runner import cosim, run_module  # noqa: E402
-from hwverify.frontend.verilog import lower_verilog_info  # noqa: E402
-from hwverify.frontend.verilog_icarus import run_icarus  # noqa: E402
+from hwverify.frontend.verilog.lower import lower_verilog_info  # noqa: E402
+from hwverify.cosim.icarus import run_icarus  # noqa: E402
 from hwverify.semantics.evaluate import CompiledSystem  # noqa: E402
 
 DESIGNS = ["counter", "fifo", "pipe_mul", "arbiter"]

@@ -51,7 +51,7 @@ def designs(names: list[str] | None) -> list[Path]:
 
 def lowers(path: str, top: str) -> str | None:
     """None when the mutant lowers (with its properties), else the one-line reason."""
-    from hwverify.frontend.verilog import lower_verilog
+    from hwverify.frontend.verilog.lower import lower_verilog
     try:
         lower_verilog([path], top)
         return None

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hwverify.frontend.verilog import lower_verilog  # noqa: E402
-from hwverify.frontend.verilog_parse import get_parser  # noqa: E402
+from hwverify.frontend.verilog.lower import lower_verilog  # noqa: E402
+from hwverify.frontend.verilog.parse import get_parser  # noqa: E402
 
 
 def top_of(path: Path) -> str:

@@ -109,7 +109,7 @@ def _defines(args: argparse.Namespace) -> dict[str, str]:
 
 def load_design(args: argparse.Namespace):
     """Read the design files into one TransitionSystem and add CLI properties."""
-    from hwverify.design import load_system
+    from hwverify.frontend.load import load_system
     defines = _defines(args)
     return load_system(args.design, top=args.top, frontend=args.frontend, defines=defines,
                        include_dirs=args.include, asserts=args.asserts, assumes=args.assumes, covers=args.covers,
@@ -118,7 +118,7 @@ def load_design(args: argparse.Namespace):
 
 def load_equiv_miter(args: argparse.Namespace):
     """The miter of the reference design and ``--gate``, comparing ``--outputs`` or their common output ports."""
-    from hwverify.design import load_system
+    from hwverify.frontend.load import load_system
     from hwverify.prover.miter import build_miter
     defines = _defines(args)
     common = dict(defines=defines, include_dirs=args.include, multiclock=args.multiclock)
@@ -156,11 +156,11 @@ def run_engine(system, args: argparse.Namespace, progress) -> Result:
     options = EngineOptions(solver=args.solver, timeout=args.timeout, progress=progress,
                             simple_path=not args.no_simple_path, memory_mb=memory)
     if engine_name == "portfolio":  # every member runs in its own worker process
-        from hwverify.prover.portfolio import Portfolio, parse_members
+        from hwverify.run.portfolio import Portfolio, parse_members
         return Portfolio(system, options, mode, parse_members(members) if members else None).check(args.depth)
     make_solver(args.solver).close()  # an unknown or missing solver is a usage error, reported up front
     if isolate:
-        from hwverify.prover.worker import run_isolated
+        from hwverify.run.worker import run_isolated
         return run_isolated(system, engine_name, options, args.depth, mode)
     return make_engine(engine_name, system, options, mode=mode).check(args.depth)
 
@@ -195,7 +195,7 @@ def _trace_path(base: str, prop: str, multiple: bool) -> str:
 def write_outputs(system, result: Result, args: argparse.Namespace) -> dict[str, str]:
     """Write traces and certificates; return the JSON path of each FAIL trace written."""
     from hwverify.cosim.command import design_record
-    from hwverify.report.vcd import write_vcd
+    from hwverify.formats.vcd import write_vcd
     from hwverify.semantics.replay import annotate_trace
     traced = [p for p in result.properties if p.trace is not None]
     trace_json = args.trace_json
@@ -278,11 +278,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             outcomes: list
             if args.sby_file.endswith(".toml"):
-                from hwverify.project import run_project
+                from hwverify.run.project import run_project
                 code, outcomes = run_project(args.sby_file, args.tasks, check=not args.no_check, jobs=args.jobs,
                                              solver=args.solver)
             else:
-                from hwverify.sby import run_sby
+                from hwverify.run.sby import run_sby
                 code, outcomes = run_sby(args.sby_file, args.tasks, solver=args.solver or "bitwuzla",
                                          check=not args.no_check)
             if args.junit:

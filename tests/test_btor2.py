@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hwverify.errors import SemanticsError, SourceLoc
-from hwverify.semantics import smtlib
+from hwverify.formats import smtlib
 from hwverify.semantics import terms as T
-from hwverify.semantics.btor2 import read_btor2, read_btor2_file, write_btor2
+from hwverify.formats.btor2 import read_btor2, read_btor2_file, write_btor2
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import BV, Array, Term
 
@@ -711,8 +711,8 @@ _ORDER_SCRIPT = r"""
 import sys, hashlib
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
-from hwverify.semantics.btor2 import write_btor2
-from hwverify.semantics.smtlib import script
+from hwverify.formats.btor2 import write_btor2
+from hwverify.formats.smtlib import script
 names = ["u", "v", "w"] if sys.argv[1] == "fwd" else ["w", "v", "u"]
 made = {n: T.var(n, T.BV(4)) for n in names}
 junk = [T.add(made[n], T.const(7, 4)) for n in names]   # creation order of compound terms too

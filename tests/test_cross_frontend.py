@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from hwverify.frontend.verilog import lower_verilog_info
+from hwverify.frontend.verilog.lower import lower_verilog_info
 from hwverify.frontend.yosys import lower_with_yosys, yosys_available
 from hwverify.kernel import check_certificate, check_trace
 from hwverify.prover.bmc import BMC

@@ -19,7 +19,7 @@ from hwverify.prover.bmc import BMC
 from hwverify.prover.kind import KInduction
 from hwverify.prover.result import FAIL, PASS, EngineOptions
 from hwverify.prover.solvers import available_solvers
-from hwverify.semantics.btor2 import read_btor2_file
+from hwverify.formats.btor2 import read_btor2_file
 from hwverify.semantics.evaluate import CompiledSystem
 
 from tests.random_systems import random_system

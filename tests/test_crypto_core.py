@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from hwverify.frontend.verilog import lower_verilog_info
-from hwverify.frontend.verilog_icarus import compare, have_iverilog
+from hwverify.frontend.verilog.lower import lower_verilog_info
+from hwverify.cosim.icarus import compare, have_iverilog
 from hwverify.semantics.evaluate import CompiledSystem
 
 CRYPTO = Path(__file__).resolve().parent.parent / "designs" / "verilog" / "crypto"

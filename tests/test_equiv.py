@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hwverify.errors import ProverError
-from hwverify.frontend.verilog import lower_verilog
+from hwverify.frontend.verilog.lower import lower_verilog
 from hwverify.frontend.yosys import lower_with_yosys, yosys_available
 from hwverify.kernel import check_certificate, check_trace
 from hwverify.kernel.certdir import check_certificate_dir, write_certificate_dir

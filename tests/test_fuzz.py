@@ -31,7 +31,7 @@ from hwverify.prover.kind import KInduction
 from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions
 from hwverify.prover.solvers import SAT, UNSAT, register
 from hwverify.semantics import terms as T
-from hwverify.semantics.btor2 import write_btor2
+from hwverify.formats.btor2 import write_btor2
 from tests.fake_solvers import BitwuzlaInDisguise
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -322,7 +322,7 @@ def _bad_inputs():
 @pytest.mark.parametrize("path", _bad_inputs(), ids=os.path.basename)
 def test_bad_input_corpus(path):
     if path.endswith(".v"):
-        from hwverify.frontend.verilog_icarus import have_iverilog
+        from hwverify.cosim.icarus import have_iverilog
         if not have_iverilog():
             pytest.skip("the pyverilog frontend needs Icarus Verilog")
     expected = open(path + ".expected").read().strip()

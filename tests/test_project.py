@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from hwverify.errors import FrontendError
-from hwverify.project import load_project, run_project
+from hwverify.run.project import load_project, run_project
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DESIGNS = os.path.join(ROOT, "designs")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hwverify.frontend.yosys import yosys_available
-from hwverify.sby import parse_sby, run_sby
+from hwverify.run.sby import parse_sby, run_sby
 
 ROOT = Path(__file__).resolve().parent.parent / "designs" / "sby"
 SBY_FILES = sorted(ROOT.glob("*.sby"))

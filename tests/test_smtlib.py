@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hwverify.errors import SemanticsError
 from hwverify.kernel.smt import decide
 from hwverify.semantics import terms as T
-from hwverify.semantics.smtlib import canonical_postorder, const_text, quote_symbol, script, to_smtlib
+from hwverify.formats.smtlib import canonical_postorder, const_text, quote_symbol, script, to_smtlib
 from hwverify.semantics.terms import BV, Array, Term
 
 
@@ -161,7 +161,7 @@ def test_to_smtlib_expression_matches_folding(data):
     value = T.substitute(term, env)
     assume(value.is_const)
     names = {v: f"|in {i}|" for i, v in enumerate(env)}
-    from hwverify.semantics.smtlib import sort_text
+    from hwverify.formats.smtlib import sort_text
     decls = "".join(f"(declare-fun {names[v]} () {sort_text(v.sort)})\n" for v in env)
     fixed = "".join(f"(assert (= {names[v]} {to_smtlib(c)}))\n" for v, c in env.items())
     text = (f"(set-logic QF_ABV)\n{decls}{fixed}"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from hwverify.cli import main
-from hwverify.frontend.verilog import lower_verilog_info
-from hwverify.frontend.verilog_icarus import have_iverilog, replay_trace
+from hwverify.frontend.verilog.lower import lower_verilog_info
+from hwverify.cosim.icarus import have_iverilog, replay_trace
 from hwverify.semantics.trace import Trace
 
 ROOT = Path(__file__).resolve().parent.parent / "designs" / "verilog"

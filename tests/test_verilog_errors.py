@@ -6,8 +6,8 @@ import re
 import pytest
 
 from hwverify.errors import FrontendError, UnsupportedError
-from hwverify.frontend.verilog import lower_verilog
-from hwverify.frontend.verilog_icarus import have_iverilog
+from hwverify.frontend.verilog.lower import lower_verilog
+from hwverify.cosim.icarus import have_iverilog
 
 pytestmark = pytest.mark.skipif(not have_iverilog(), reason="pyverilog preprocesses with Icarus")
 
@@ -130,7 +130,7 @@ def test_bad_parameter_override(tmp_path):
 
 
 def test_parse_tables_are_cached(tmp_path, monkeypatch):
-    import hwverify.frontend.verilog_parse as P
+    import hwverify.frontend.verilog.parse as P
     monkeypatch.setenv("HWVERIFY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(P, "_parser", None)
     P.get_parser()

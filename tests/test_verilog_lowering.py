@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hwverify.frontend.verilog import lower_verilog_info
-from hwverify.frontend.verilog_icarus import compare, have_iverilog
+from hwverify.frontend.verilog.lower import lower_verilog_info
+from hwverify.cosim.icarus import compare, have_iverilog
 
 ROOT = Path(__file__).resolve().parent.parent / "designs" / "verilog"
 DESIGNS = sorted(ROOT.glob("*.v")) + sorted((ROOT / "lowering").glob("*.v")) + sorted((ROOT / "aes").glob("*.v"))

@@ -13,8 +13,8 @@ import pytest
 
 from hwverify.errors import FrontendError
 from hwverify.frontend.properties import add_property, parse_property
-from hwverify.frontend.verilog import lower_verilog
-from hwverify.frontend.verilog_icarus import have_iverilog
+from hwverify.frontend.verilog.lower import lower_verilog
+from hwverify.cosim.icarus import have_iverilog
 from hwverify.prover.bmc import BMC
 from hwverify.prover.kind import KInduction
 from hwverify.prover.result import EngineOptions
@@ -212,7 +212,7 @@ def test_null_statement_in_case_is_accepted(tmp_path):
                    "      default: ;\n"
                    "    endcase\n"
                    "endmodule\n")
-    from hwverify.frontend.verilog import lower_verilog
+    from hwverify.frontend.verilog.lower import lower_verilog
     from hwverify.prover.bmc import BMC
     from hwverify.frontend.properties import add_properties
     system = lower_verilog([str(src)], "null_stmt")

@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from hwverify.frontend.verilog import lower_verilog_info
-from hwverify.frontend.verilog_icarus import compare, have_iverilog
+from hwverify.frontend.verilog.lower import lower_verilog_info
+from hwverify.cosim.icarus import compare, have_iverilog
 
 pytestmark = [pytest.mark.iverilog,
               pytest.mark.skipif(not have_iverilog(), reason="Icarus Verilog not installed")]

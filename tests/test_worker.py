@@ -23,13 +23,13 @@ import pytest
 from hwverify.cli import main
 from hwverify.errors import ProverError, SemanticsError
 from hwverify.kernel import check_certificate, check_trace
-from hwverify.prover.portfolio import Portfolio, parse_members
+from hwverify.run.portfolio import Portfolio, parse_members
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, PropertyResult, Result
 from hwverify.prover.solvers import SAT, UNSAT, register
-from hwverify.prover.worker import Worker, _vm_size, decode, encode, run_isolated
+from hwverify.run.worker import Worker, _vm_size, decode, encode, run_isolated
 from hwverify.semantics import terms as T
-from hwverify.semantics.btor2 import write_btor2
+from hwverify.formats.btor2 import write_btor2
 from hwverify.semantics.system import TransitionSystem
 from tests.fake_solvers import BitwuzlaInDisguise
 
@@ -147,7 +147,7 @@ def test_spawned_worker_gets_the_system_pickled():
 
 def _child_builds_new_terms(conn, job):
     """Sends terms that exist only in the child (the parent has never built them)."""
-    from hwverify.prover.worker import _send
+    from hwverify.run.worker import _send
     x = T.var("only_in_child", T.BV(8))
     _send(conn, ("progress", "hi"))
     t = T.ite(T.ult(x, T.const(7, 8)), T.add(x, T.const(1, 8)), T.mul(x, x))
@@ -262,19 +262,19 @@ def _child_garbage(conn, job):
 
 
 def _child_no_certificate(conn, job):
-    from hwverify.prover.worker import _send
+    from hwverify.run.worker import _send
     _send(conn, ("result", Result("kind", "bitwuzla", [PropertyResult("never3", "assert", PASS, depth=1)])))
 
 
 def _child_certificate_for_another_property(conn, job):
-    from hwverify.prover.worker import _send
+    from hwverify.run.worker import _send
     from hwverify.semantics.certificate import Certificate
     cert = Certificate("other", [T.true()], 1, False, "k-induction", "bitwuzla")
     _send(conn, ("result", Result("kind", "bitwuzla", [PropertyResult("never3", "assert", PASS, certificate=cert)])))
 
 
 def _child_wrong_properties(conn, job):
-    from hwverify.prover.worker import _send
+    from hwverify.run.worker import _send
     _send(conn, ("result", Result("kind", "bitwuzla", [PropertyResult("made_up", "assert", UNKNOWN)])))
 
 
@@ -293,7 +293,7 @@ class _Evil:
 
 
 def _child_forbidden_class(conn, job):
-    from hwverify.prover.worker import _send
+    from hwverify.run.worker import _send
     _send(conn, ("result", _Evil()))
 
 

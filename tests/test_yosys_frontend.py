@@ -136,7 +136,7 @@ def test_missing_top(tmp_path):
 
 def test_sv_defaults_to_yosys_and_cli_exit_codes(capsys):
     from hwverify.cli import main
-    from hwverify.design import load_system
+    from hwverify.frontend.load import load_system
     system = load_system([str(ROOT / "counter_past.sv")], top="counter_past")
     assert any("yosys" in n for n in system.notes)
     assert main(["bmc", str(ROOT / "async_reset_bug.sv"), "--depth", "10"]) == 2
@@ -173,7 +173,7 @@ endmodule
 
 def test_async_reset_registers_get_their_source_names(tmp_path):
     """async2sync leaves the flip-flop unnamed: the state takes the wire's name, the signal stays the mux."""
-    from hwverify.frontend.verilog import lower_verilog
+    from hwverify.frontend.verilog.lower import lower_verilog
     f = tmp_path / "ar.v"
     f.write_text(ASYNC)
     s = lower_with_yosys([str(f)], top="ar")
@@ -189,7 +189,7 @@ def test_async_reset_registers_get_their_source_names(tmp_path):
 
 
 def test_async_reset_design_traces_and_miter_use_source_names():
-    from hwverify.frontend.verilog import lower_verilog_info
+    from hwverify.frontend.verilog.lower import lower_verilog_info
     from hwverify.prover.miter import build_miter, register_aliases
     path = ROOT.parent / "verilog" / "sat_counter.v"
     s = lower_with_yosys([str(path)], top="sat_counter")
@@ -211,7 +211,7 @@ def test_async_reset_design_traces_and_miter_use_source_names():
 
 def test_register_aliases_still_pair_unnamed_async_registers():
     """BTOR2 from elsewhere may still have an unnamed register behind a named reset mux."""
-    from hwverify.frontend.verilog import lower_verilog_info
+    from hwverify.frontend.verilog.lower import lower_verilog_info
     from hwverify.prover.miter import build_miter, register_aliases
     from hwverify.semantics.system import TransitionSystem
     path = ROOT.parent / "verilog" / "sat_counter.v"

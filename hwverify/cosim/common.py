@@ -72,7 +72,7 @@ def load_model(cfg: CosimConfig):
     frontend's elaboration, which names RTL variables hierarchically
     (``u_core.state``) as both frontends do.
     """
-    from hwverify.frontend.verilog import lower_verilog_info
+    from hwverify.frontend.verilog.lower import lower_verilog_info
     system, info = lower_verilog_info(cfg.files, cfg.top, dict(cfg.defines), list(cfg.include_dirs))
     if cfg.frontend == "yosys":
         from hwverify.frontend.yosys import lower_with_yosys

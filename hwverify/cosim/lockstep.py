@@ -86,7 +86,7 @@ class Harness:
         in the RTL: they get the model's values too (only those words, so it
         does not matter whether the design's ``initial`` blocks ran yet).
         """
-        from hwverify.frontend.verilog_calls import unset_memory_words
+        from hwverify.frontend.verilog.calls import unset_memory_words
         done = []
         init = {s.name for s in self.system.init}
         unset = unset_memory_words(self.system)

@@ -26,10 +26,10 @@ from typing import Any, Sequence
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SourceLoc
-from hwverify.frontend.verilog_expr import ExprLowerer, parse_literal
-from hwverify.frontend.verilog_formal import Formal
-from hwverify.frontend.verilog_model import Net, Scope
-from hwverify.frontend.verilog_parse import LineMap, parse_text
+from hwverify.frontend.verilog.expr import ExprLowerer, parse_literal
+from hwverify.frontend.verilog.formal import Formal
+from hwverify.frontend.verilog.model import Net, Scope
+from hwverify.frontend.verilog.parse import LineMap, parse_text
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.terms import Term

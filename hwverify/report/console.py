@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hwverify.prover.result import FAIL, PASS, Result
-from hwverify.report.vcd import flatten_frames
+from hwverify.formats.vcd import flatten_frames
 from hwverify.semantics.trace import Trace
 
 STATUS_STYLE = {"PASS": "bold green", "FAIL": "bold red", "UNKNOWN": "yellow", "TIMEOUT": "yellow",

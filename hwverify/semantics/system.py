@@ -175,7 +175,7 @@ class TransitionSystem:
 
     def digest(self) -> str:
         """A stable hash of the system's meaning, for certificates."""
-        from hwverify.semantics.btor2 import write_btor2  # local: btor2 imports system
+        from hwverify.formats.btor2 import write_btor2  # local: btor2 imports system
         return hashlib.sha256(write_btor2(self).encode()).hexdigest()
 
     def summary(self) -> str:

@@ -28,9 +28,9 @@ from hwverify.semantics import terms as T
 from hwverify.semantics.terms import Term
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
-    from hwverify.frontend.verilog_expr import ExprLowerer
-    from hwverify.frontend.verilog_stmt import Executor
+    from hwverify.frontend.verilog.design import Design
+    from hwverify.frontend.verilog.expr import ExprLowerer
+    from hwverify.frontend.verilog.stmt import Executor
 
 
 class Formal:

@@ -19,7 +19,7 @@ from hwverify.errors import SourceLoc
 from hwverify.semantics.terms import Term
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
+    from hwverify.frontend.verilog.design import Design
 
 
 @dataclass(eq=False)

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from pyverilog.vparser import ast as A
 
-from hwverify.frontend import verilog_nodes as N
-from hwverify.frontend.verilog_expr import ExprLowerer
-from hwverify.frontend.verilog_model import Net, Param, Scope
+from hwverify.frontend.verilog import nodes as N
+from hwverify.frontend.verilog.expr import ExprLowerer
+from hwverify.frontend.verilog.model import Net, Param, Scope
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
+    from hwverify.frontend.verilog.design import Design
 
 
 def collect_writes(design: "Design", scope: Scope, body: Any) -> tuple[set[Net], set[Net]]:

@@ -15,13 +15,13 @@ from typing import Any
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SourceLoc, UnsupportedError
-from hwverify.frontend import verilog_nodes as N
-from hwverify.frontend.verilog_calls import CallsMixin
-from hwverify.frontend.verilog_expr import ExprLowerer
-from hwverify.frontend.verilog_formal import Formal
-from hwverify.frontend.verilog_model import Chunk, Driver, Net, Param, Scope
-from hwverify.frontend.verilog_parse import YOSYS_HINT, Parsed
-from hwverify.frontend.verilog_stmt import Executor, slice_
+from hwverify.frontend.verilog import nodes as N
+from hwverify.frontend.verilog.calls import CallsMixin
+from hwverify.frontend.verilog.expr import ExprLowerer
+from hwverify.frontend.verilog.formal import Formal
+from hwverify.frontend.verilog.model import Chunk, Driver, Net, Param, Scope
+from hwverify.frontend.verilog.parse import YOSYS_HINT, Parsed
+from hwverify.frontend.verilog.stmt import Executor, slice_
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Term
@@ -94,7 +94,7 @@ class Design(CallsMixin):
         self._notes: set[str] = set()
         self._ph_memo: dict[Term, bool] = {}
         self.top_scope: Scope | None = None
-        from hwverify.frontend.verilog_elab import Elaborator
+        from hwverify.frontend.verilog.elab import Elaborator
         self.elab = Elaborator(self)
 
     # ------------------------------------------------------------ errors
@@ -274,7 +274,7 @@ class Design(CallsMixin):
         self.blocks.append(blk)
 
     def _collect(self, blk: Block) -> None:
-        from hwverify.frontend.verilog_writes import collect_writes
+        from hwverify.frontend.verilog.writes import collect_writes
         blk.targets, blk.loopvars = collect_writes(self, blk.scope, blk.body)
 
     def block_scope(self, node: Any, scope: Scope) -> Scope:

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from pyverilog.vparser import ast as A
 
-from hwverify.frontend import verilog_nodes as N
-from hwverify.frontend.verilog_expr import ExprLowerer, parse_literal, shift
-from hwverify.frontend.verilog_model import Net, Param, Scope
+from hwverify.frontend.verilog import nodes as N
+from hwverify.frontend.verilog.expr import ExprLowerer, parse_literal, shift
+from hwverify.frontend.verilog.model import Net, Param, Scope
 from hwverify.semantics import terms as T
 from hwverify.semantics.terms import Term
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
+    from hwverify.frontend.verilog.design import Design
 
 MAX_LOOP = 100_000
 IGNORED_TASKS = {"display", "write", "strobe", "monitor", "finish", "stop", "info", "warning",

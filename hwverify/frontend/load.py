@@ -43,7 +43,7 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
     if exts <= set(BTOR2_EXTENSIONS):
         if len(paths) != 1:
             raise FrontendError("give exactly one BTOR2 file", SourceLoc(paths[1]))
-        from hwverify.semantics.btor2 import read_btor2_file
+        from hwverify.formats.btor2 import read_btor2_file
         system = read_btor2_file(paths[0])
     elif exts <= set(VERILOG_EXTENSIONS) | set(RTLIL_EXTENSIONS):
         if frontend is None:
@@ -70,5 +70,5 @@ def _load_verilog(paths: list[str], top: str | None, frontend: str, defines: dic
         return lower_with_yosys(paths, top=top, defines=defines, include_dirs=include_dirs, multiclock=multiclock)
     if top is None:
         raise FrontendError("--top is required for Verilog designs", SourceLoc(paths[0]))
-    from hwverify.frontend.verilog import lower_verilog
+    from hwverify.frontend.verilog.lower import lower_verilog
     return lower_verilog(paths, top, defines=defines, include_dirs=include_dirs)

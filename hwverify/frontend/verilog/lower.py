@@ -31,11 +31,11 @@ from typing import Any
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SemanticsError
-from hwverify.frontend.verilog_design import Block, Design, unwrap
-from hwverify.frontend.verilog_expr import ExprLowerer
-from hwverify.frontend.verilog_model import Driver, Net
-from hwverify.frontend.verilog_parse import parse_files
-from hwverify.frontend.verilog_stmt import Executor
+from hwverify.frontend.verilog.design import Block, Design, unwrap
+from hwverify.frontend.verilog.expr import ExprLowerer
+from hwverify.frontend.verilog.model import Driver, Net
+from hwverify.frontend.verilog.parse import parse_files
+from hwverify.frontend.verilog.stmt import Executor
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SourceLoc
-from hwverify.frontend.verilog_expr import ExprLowerer
-from hwverify.frontend.verilog_model import FunctionDef, Net, Scope
-from hwverify.frontend.verilog_stmt import Executor, full_mask
+from hwverify.frontend.verilog.expr import ExprLowerer
+from hwverify.frontend.verilog.model import FunctionDef, Net, Scope
+from hwverify.frontend.verilog.stmt import Executor, full_mask
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Term
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
+    from hwverify.frontend.verilog.design import Design
 
 
 class CallsMixin:

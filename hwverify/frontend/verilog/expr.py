@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError
-from hwverify.frontend import verilog_nodes as N
-from hwverify.frontend.verilog_model import Net, Param, Scope
+from hwverify.frontend.verilog import nodes as N
+from hwverify.frontend.verilog.model import Net, Param, Scope
 from hwverify.semantics import terms as T
 from hwverify.semantics.terms import Term
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
+    from hwverify.frontend.verilog.design import Design
 
 Size = tuple[int, bool]
 

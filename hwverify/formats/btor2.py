@@ -32,7 +32,7 @@ from typing import Callable
 
 from hwverify.errors import SemanticsError, SourceLoc
 from hwverify.semantics import terms as T
-from hwverify.semantics.smtlib import COMMUTATIVE, _structural_keys
+from hwverify.formats.smtlib import COMMUTATIVE, _structural_keys
 from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.terms import BV, Array, Sort, Term
 

@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from hwverify.frontend.verilog import VerilogInfo
-from hwverify.frontend.verilog_calls import unset_memory_words
+from hwverify.frontend.verilog.lower import VerilogInfo
+from hwverify.frontend.verilog.calls import unset_memory_words
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import BV
 from hwverify.semantics.values import ArrayValue
@@ -245,7 +245,7 @@ def replay_trace(files: list[str], system: TransitionSystem, info: VerilogInfo, 
     formal = not re.search(r"\$(past|stable|rose|fell|changed|initstate|anyconst|anyseq)\b", src)
     only = None
     if not formal:   # Icarus sees the RTL without its formal code
-        from hwverify.frontend.verilog import lower_verilog
+        from hwverify.frontend.verilog.lower import lower_verilog
         only = set(lower_verilog(files, info.top, dict(defines or {}), include_dirs, formal=False).signals)
     r = compare(files, system, info, len(frames), stimulus=lambda k: dict(frames[k]),
                 defines=defines, include_dirs=include_dirs, initial=initial, formal=formal, only=only)

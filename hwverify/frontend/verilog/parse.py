@@ -171,7 +171,7 @@ def _build_parser():
     from pyverilog.vparser.lexer import VerilogLexer
     from pyverilog.vparser.parser import VerilogParser
 
-    from hwverify.frontend import verilog_nodes as N
+    from hwverify.frontend.verilog import nodes as N
 
     class Lexer(VerilogLexer):
         keywords = VerilogLexer.keywords + ("DEFPARAM",)

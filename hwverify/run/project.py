@@ -40,7 +40,7 @@ from multiprocessing import get_context
 from typing import Any, Callable, Sequence, TextIO
 
 from hwverify.errors import FrontendError, HwverifyError, SourceLoc
-from hwverify.sby import task_retcode
+from hwverify.run.sby import task_retcode
 
 __all__ = ["ProjectTask", "Project", "load_project", "run_project", "TaskSummary"]
 
@@ -228,7 +228,7 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
 # ----------------------------------------------------------------------- running
 def run_task(task: ProjectTask, check: bool = True) -> TaskSummary:
     """Load, check and kernel-verify one task; design problems are the task's ERROR, not an exception."""
-    from hwverify.design import load_system
+    from hwverify.frontend.load import load_system
     from hwverify.prover.registry import make_engine
     from hwverify.prover.result import EngineOptions
     start = time.monotonic()
@@ -241,7 +241,7 @@ def run_task(task: ProjectTask, check: bool = True) -> TaskSummary:
         engine = task.engine or MODES[task.mode]
         if task.timeout is not None and engine != "portfolio":
             # a solver that ignores its limit must not hold the whole run: the worker is killed
-            from hwverify.prover.worker import run_isolated
+            from hwverify.run.worker import run_isolated
             result = run_isolated(system, engine, options, task.depth, task.mode)
         else:
             result = make_engine(engine, system, options, mode=task.mode).check(task.depth)

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from pyverilog.vparser import ast as A
 
-from hwverify.frontend import verilog_nodes as N
-from hwverify.frontend.verilog_expr import ExprLowerer
-from hwverify.frontend.verilog_model import Net, Param, Scope
+from hwverify.frontend.verilog import nodes as N
+from hwverify.frontend.verilog.expr import ExprLowerer
+from hwverify.frontend.verilog.model import Net, Param, Scope
 from hwverify.semantics import terms as T
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog_design import Design
+    from hwverify.frontend.verilog.design import Design
 
 _NET_DECLS = (A.Input, A.Output, A.Inout, A.Wire, A.Reg, A.Integer, A.Tri, A.Genvar, A.Real)
 MAX_GENERATE = 100_000

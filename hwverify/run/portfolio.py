@@ -32,7 +32,7 @@ from hwverify.prover.registry import ENGINES
 from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
                                     PropertyResult, Result)
 from hwverify.prover.solvers import make_solver
-from hwverify.prover.worker import Worker
+from hwverify.run.worker import Worker
 from hwverify.semantics.system import Property, TransitionSystem
 
 # Two members: the machines we target have two cores. k-induction's base case is BMC,

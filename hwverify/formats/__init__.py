@@ -1,0 +1,1 @@
+"""File formats, apart from the IR: BTOR2, SMT-LIB, VCD."""
