@@ -52,3 +52,7 @@ class ProverError(HwverifyError):
 
 class UnsupportedError(HwverifyError, NotImplementedError):
     """A construct we recognise but do not handle; never silently approximated."""
+
+
+class UsageError(HwverifyError):
+    """A bad command line or task setting (unknown option value, negative depth): exit 16, never 2."""
