@@ -19,7 +19,7 @@ btor2tools). Any malformed input raises ``SemanticsError`` located at
 
 The writer emits a file the reader turns back into the same system: variable
 and property names travel as symbols, and the text depends only on the
-system's structure, so it can be hashed (``TransitionSystem.digest``). It
+system's structure, so it can be hashed (``system_digest``). It
 follows the btor2tools parser's rules (increasing ids, ids defined before
 use, initial values before their state whenever the system allows, only
 bit-vector outputs); see ``write_btor2`` for our two extensions.
@@ -27,6 +27,7 @@ bit-vector outputs); see ``write_btor2`` for our two extensions.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from typing import Callable
 
@@ -36,7 +37,7 @@ from hwverify.formats.smtlib import COMMUTATIVE, _structural_keys
 from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.terms import BV, Array, Sort, Term
 
-__all__ = ["read_btor2", "read_btor2_file", "write_btor2", "MAX_WIDTH"]
+__all__ = ["read_btor2", "read_btor2_file", "write_btor2", "system_digest", "MAX_WIDTH"]
 
 #: Widest bit-vector the reader accepts (guards against absurd sorts in bad input).
 MAX_WIDTH = 1 << 22
@@ -801,3 +802,13 @@ def write_btor2(system: TransitionSystem) -> str:
     if not isinstance(system, TransitionSystem):
         raise SemanticsError(f"write_btor2 needs a TransitionSystem, not {type(system).__name__}")
     return _Writer(system).run()
+
+
+def system_digest(system: TransitionSystem) -> str:
+    """Return a stable SHA-256 of ``system``'s meaning, for certificates and caches.
+
+    It hashes the BTOR2 text, which depends only on the system's structure
+    (not on term ids or creation order), so equal systems read from different
+    files hash the same.
+    """
+    return hashlib.sha256(write_btor2(system).encode()).hexdigest()

@@ -9,7 +9,6 @@ each step of the system is one clock cycle.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -172,11 +171,6 @@ class TransitionSystem:
         return TransitionSystem(self.name, list(self.inputs), list(self.states), dict(self.init),
                                 dict(self.next), list(self.constraints), list(asserts), list(covers),
                                 [], dict(self.signals), list(self.notes), list(self.outputs))
-
-    def digest(self) -> str:
-        """A stable hash of the system's meaning, for certificates."""
-        from hwverify.formats.btor2 import write_btor2  # local: btor2 imports system
-        return hashlib.sha256(write_btor2(self).encode()).hexdigest()
 
     def summary(self) -> str:
         return (f"{self.name}: {len(self.inputs)} inputs, {len(self.states)} states, "
