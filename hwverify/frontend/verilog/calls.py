@@ -11,26 +11,24 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SourceLoc
 from hwverify.frontend.verilog.expr import ExprLowerer
 from hwverify.frontend.verilog.model import FunctionDef, Net, Scope
+from hwverify.frontend.verilog.netlist import Netlist
 from hwverify.frontend.verilog.stmt import Executor, full_mask
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Term
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
 
+class Calls(Netlist):
+    """The netlist's hooks for function and task calls and memory files (``Design`` builds on it)."""
 
-class CallsMixin:
-    """Function and task calls, memory files; mixed into ``Design``."""
-
-    def function(self: "Design", scope: Scope, node: Any) -> FunctionDef:
+    def function(self, scope: Scope, node: Any) -> FunctionDef:
         name = node.name.name if isinstance(node.name, A.Identifier) else str(node.name)
         found = scope.lookup_function(name)
         if found is None:
@@ -47,7 +45,7 @@ class CallsMixin:
             fscope.fn_cache[key] = fd
         return fd
 
-    def _sub_scope(self, parent: Scope, node: Any, ret: tuple[int, bool] | None) -> tuple[Scope, list[Net], list[Net]]:
+    def sub_scope(self, parent: Scope, node: Any, ret: tuple[int, bool] | None) -> tuple[Scope, list[Net], list[Net]]:
         """Local scope of a function or task: (scope, inputs in order, all locals)."""
         key = ("sub", id(node))
         cached = parent.fn_cache.get(key)
@@ -79,7 +77,7 @@ class CallsMixin:
 
     def call_function(self, lw: ExprLowerer, node: Any) -> Term:
         fd = self.function(lw.scope, node)
-        sub, inputs, locals_ = self._sub_scope(fd.scope, fd.node, (fd.width, fd.signed))
+        sub, inputs, locals_ = self.sub_scope(fd.scope, fd.node, (fd.width, fd.signed))
         if len(node.args) != len(inputs):
             raise self.error(node, f"function {fd.node.name} takes {len(inputs)} arguments, "
                                    f"not {len(node.args)}")
@@ -117,7 +115,7 @@ class CallsMixin:
         if found is None:
             raise FrontendError(f"unknown task {s.name!r}", self.loc(s))
         tnode, tscope = found
-        sub, inputs, locals_ = self._sub_scope(tscope, tnode, None)
+        sub, inputs, locals_ = self.sub_scope(tscope, tnode, None)
         if len(s.args) != len(inputs):
             raise self.error(s, f"task {s.name} takes {len(inputs)} arguments, not {len(s.args)}")
         lw = ex.lowerer()
@@ -166,7 +164,6 @@ class CallsMixin:
         ex._put(mem, arr, False, 0)
 
 
-
 def unset_memory_words(system: TransitionSystem) -> dict[str, list[int]]:
     """Memory state name -> the word offsets its initial value leaves free, sorted.
 
@@ -208,8 +205,6 @@ def _read_mem_file(path: str, base: int, loc: SourceLoc):
             yield addr, int(t, base)
             addr += 1
     return gen
-
-
 
 
 def _chain(scope: Scope):

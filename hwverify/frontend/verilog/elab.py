@@ -8,17 +8,16 @@ with the ``Design`` as drivers and blocks, evaluated later and lazily.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyverilog.vparser import ast as A
 
 from hwverify.frontend.verilog import nodes as N
 from hwverify.frontend.verilog.expr import ExprLowerer
 from hwverify.frontend.verilog.model import Net, Param, Scope
+from hwverify.frontend.verilog.netlist import Netlist
 from hwverify.semantics import terms as T
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
 
 _NET_DECLS = (A.Input, A.Output, A.Inout, A.Wire, A.Reg, A.Integer, A.Tri, A.Genvar, A.Real)
 MAX_GENERATE = 100_000
@@ -27,7 +26,7 @@ MAX_GENERATE = 100_000
 class ConstCtx:
     """Read context for constant expressions: any signal read is an error."""
 
-    def __init__(self, design: "Design"):
+    def __init__(self, design: Netlist):
         self.design = design
 
     def read_net(self, net: Net, node: Any):
@@ -40,7 +39,7 @@ class ConstCtx:
 class Elaborator:
     """Builds scopes and nets for the module tree below a top module."""
 
-    def __init__(self, design: "Design"):
+    def __init__(self, design: Netlist):
         self.design = design
         self.const = ConstCtx(design)
 

@@ -20,28 +20,19 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError
 from hwverify.frontend.verilog import nodes as N
 from hwverify.frontend.verilog.model import Net, Param, Scope
+from hwverify.frontend.verilog.netlist import Netlist, ReadCtx
 from hwverify.semantics import terms as T
 from hwverify.semantics.terms import Term
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
 
 Size = tuple[int, bool]
-
-
-class ReadCtx(Protocol):
-    """Where expression reads go: global values, or a procedural block's environment."""
-
-    def read_net(self, net: Net, node: Any) -> Term: ...
-    def read_bits(self, net: Net, lo: int, hi: int, node: Any) -> Term: ...
-    def read_mem(self, net: Net, node: Any) -> Term: ...
 
 
 # ------------------------------------------------------------------ literals
@@ -109,7 +100,7 @@ def _const_signed_value(t: Term, signed: bool) -> int:
 class ExprLowerer:
     """Lowers expressions of one scope, reading through ``ctx``."""
 
-    def __init__(self, design: "Design", scope: Scope, ctx: ReadCtx):
+    def __init__(self, design: Netlist, scope: Scope, ctx: ReadCtx):
         self.design, self.scope, self.ctx = design, scope, ctx
 
     # -------------------------------------------------------- helpers

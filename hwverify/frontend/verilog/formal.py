@@ -20,23 +20,22 @@ state is step 0):
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyverilog.vparser import ast as A
 
+from hwverify.frontend.verilog.expr import ExprLowerer
+from hwverify.frontend.verilog.netlist import Netlist
+from hwverify.frontend.verilog.stmt import Executor
 from hwverify.semantics import terms as T
 from hwverify.semantics.terms import Term
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
-    from hwverify.frontend.verilog.expr import ExprLowerer
-    from hwverify.frontend.verilog.stmt import Executor
 
 
 class Formal:
     """Creates the auxiliary state formal constructs need, shared per design."""
 
-    def __init__(self, design: "Design"):
+    def __init__(self, design: Netlist):
         self.design = design
         self._past: dict[tuple[Term, int], Term] = {}
         self._init: Term | None = None
@@ -82,7 +81,7 @@ class Formal:
             raise self.design.error(node, "$allseq is not supported", True)
         return s.add_input(self._name("anyseq"), width)
 
-    def syscall(self, lw: "ExprLowerer", n: A.SystemCall) -> Term:
+    def syscall(self, lw: ExprLowerer, n: A.SystemCall) -> Term:
         name = n.syscall
         d = self.design
         if name == "initstate":
@@ -111,7 +110,7 @@ class Formal:
         raise d.error(n, f"system function ${name} is not supported", True)
 
     # -------------------------------------------------------- properties
-    def immediate(self, ex: "Executor", s: Any) -> None:
+    def immediate(self, ex: Executor, s: Any) -> None:
         """Register ``assert``/``assume``/``cover``/``restrict`` at its program point."""
         d = self.design
         args = [a for a in s.args if not isinstance(a, A.StringConst)]

@@ -17,7 +17,7 @@ hierarchical names such as ``u_core.state``), then lowers behaviour:
   cycle-based environment (a reset pulse between two edges is invisible);
 * ``assign``, ``always @*`` and port connections are combinational and
   resolved on demand; a loop among them is an error naming the chain;
-* properties inside the RTL follow ``verilog_formal``.
+* properties inside the RTL follow ``formal.py``.
 
 The supported subset and the constructs we reject are listed in docs/verilog.md.
 """
@@ -31,9 +31,10 @@ from typing import Any
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SemanticsError
-from hwverify.frontend.verilog.design import Block, Design, unwrap
+from hwverify.frontend.verilog.design import Design, unwrap
 from hwverify.frontend.verilog.expr import ExprLowerer
 from hwverify.frontend.verilog.model import Driver, Net
+from hwverify.frontend.verilog.netlist import Block, Netlist
 from hwverify.frontend.verilog.parse import parse_files
 from hwverify.frontend.verilog.stmt import Executor
 from hwverify.semantics import terms as T
@@ -248,7 +249,7 @@ def _constant_registers(d: Design) -> None:
 
 
 def _async_driver(d: Design, blk: Block) -> Driver:
-    def fn(design: Design) -> dict:
+    def fn(design: Netlist) -> dict:
         ex = Executor(d, blk.scope, "async", blk.targets, set(blk.loopvars))
         s = unwrap(blk.body)
         arms = []

@@ -13,13 +13,11 @@ for loops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from hwverify.errors import SourceLoc
 from hwverify.semantics.terms import Term
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
 
 
 @dataclass(eq=False)
@@ -100,11 +98,12 @@ class Chunk:
 class Driver:
     """Something that computes values for chunks of nets, evaluated at most once.
 
-    ``compute`` fills ``results`` (key -> term); ``state`` guards against
-    re-entry, which is how combinational loops are found.
+    ``fn(netlist)`` returns ``results`` (key -> term); ``state`` guards against
+    re-entry, which is how combinational loops are found. (The argument is the
+    ``netlist.Netlist``, typed ``Any`` here because that module builds on this one.)
     """
 
-    def __init__(self, loc: SourceLoc, what: str, fn: Callable[["Design"], dict]):
+    def __init__(self, loc: SourceLoc, what: str, fn: Callable[[Any], dict]):
         self.loc, self.what, self.fn = loc, what, fn
         self.state = 0            # 0 new, 1 computing, 2 done
         self.results: dict = {}

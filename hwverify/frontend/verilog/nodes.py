@@ -1,4 +1,4 @@
-"""AST nodes our extended pyverilog grammar adds (see ``verilog_parse``)."""
+"""AST nodes our extended pyverilog grammar adds (see ``parse.py``)."""
 from __future__ import annotations
 
 from pyverilog.vparser.ast import Node

@@ -18,18 +18,17 @@ Per mode:
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from pyverilog.vparser import ast as A
 
 from hwverify.frontend.verilog import nodes as N
 from hwverify.frontend.verilog.expr import ExprLowerer, parse_literal, shift
 from hwverify.frontend.verilog.model import Net, Param, Scope
+from hwverify.frontend.verilog.netlist import Netlist, slice_
 from hwverify.semantics import terms as T
 from hwverify.semantics.terms import Term
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
 
 MAX_LOOP = 100_000
 IGNORED_TASKS = {"display", "write", "strobe", "monitor", "finish", "stop", "info", "warning",
@@ -65,19 +64,6 @@ class Env:
         return e
 
 
-def slice_(t: Term, hi: int, lo: int) -> Term:
-    """``extract`` that looks through concatenations (keeps placeholders out of dead bits)."""
-    while t.op == "concat":
-        h, l = t.args
-        if lo >= l.width:
-            t, hi, lo = h, hi - l.width, lo - l.width
-        elif hi < l.width:
-            t = l
-        else:
-            return T.concat(slice_(h, hi - l.width, 0), slice_(l, l.width - 1, lo))
-    return T.extract(t, hi, lo)
-
-
 def splice(old: Term, lo: int, value: Term) -> Term:
     """``old`` with bits ``lo..lo+w-1`` replaced by ``value``."""
     hi = lo + value.width - 1
@@ -97,7 +83,7 @@ def splice(old: Term, lo: int, value: Term) -> Term:
 class Executor:
     """Symbolically executes statements of one block in one mode (see module doc)."""
 
-    def __init__(self, design: "Design", scope: Scope, mode: str, targets: set[Net],
+    def __init__(self, design: Netlist, scope: Scope, mode: str, targets: set[Net],
                  locals_: set[Net] | None = None):
         self.design, self.scope, self.mode = design, scope, mode
         self.targets = targets

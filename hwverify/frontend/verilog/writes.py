@@ -7,19 +7,18 @@ share ``integer i``). Named blocks with declarations get their own scope here.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyverilog.vparser import ast as A
 
 from hwverify.frontend.verilog import nodes as N
 from hwverify.frontend.verilog.expr import ExprLowerer
 from hwverify.frontend.verilog.model import Net, Param, Scope
-
-if TYPE_CHECKING:  # pragma: no cover
-    from hwverify.frontend.verilog.design import Design
+from hwverify.frontend.verilog.netlist import Netlist
 
 
-def collect_writes(design: "Design", scope: Scope, body: Any) -> tuple[set[Net], set[Net]]:
+
+def collect_writes(design: Netlist, scope: Scope, body: Any) -> tuple[set[Net], set[Net]]:
     """Return (targets, loop variables) of the statement ``body`` in ``scope``."""
     writes: dict[Net, bool] = {}      # net -> written outside for-loop headers
     _walk(design, scope, body, writes, set())
@@ -40,7 +39,7 @@ def _base(node: Any) -> list[Any]:
     return []
 
 
-def _note(design: "Design", scope: Scope, lhs: Any, writes: dict[Net, bool], header: bool) -> None:
+def _note(design: Netlist, scope: Scope, lhs: Any, writes: dict[Net, bool], header: bool) -> None:
     lw = ExprLowerer(design, scope, design.ctx)
     for ident in _base(lhs):
         sym = lw.resolve(ident)
@@ -51,7 +50,7 @@ def _note(design: "Design", scope: Scope, lhs: Any, writes: dict[Net, bool], hea
         writes[sym] = writes.get(sym, False) or not header
 
 
-def _walk(design: "Design", scope: Scope, s: Any, writes: dict[Net, bool], tasks: set[int]) -> None:
+def _walk(design: Netlist, scope: Scope, s: Any, writes: dict[Net, bool], tasks: set[int]) -> None:
     if s is None:
         return
     if isinstance(s, (A.Block, A.ParallelBlock)):
@@ -92,7 +91,7 @@ def _walk(design: "Design", scope: Scope, s: Any, writes: dict[Net, bool], tasks
             found = scope.lookup_task(st.name)
             if found is not None and id(found[0]) not in tasks:
                 tnode, tscope = found
-                tscope = design._sub_scope(tscope, tnode, None)[0]
+                tscope = design.sub_scope(tscope, tnode, None)[0]
                 body = tnode.statement if isinstance(tnode.statement, tuple) else (tnode.statement,)
                 for x in body:
                     if not isinstance(x, A.Decl):
