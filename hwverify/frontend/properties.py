@@ -13,9 +13,12 @@ the same (extended) pyverilog grammar and lowered by the same
   with the SBY meaning (free before ``n`` cycles have passed);
 * a non-boolean result means "not zero", as in a Verilog ``if``.
 
-Errors are ``FrontendError`` naming the problem: an unknown signal lists the
-closest names, a select outside a signal or an equality with a constant that
-cannot fit the other side is a width error.
+Errors are ``FrontendError`` naming the problem and pointing into the
+property text (column, the text and a caret), never at the wrapper module
+pyverilog actually parses: each token of the property goes on a line of its
+own in that wrapper, so the parser's line number is the token's index. An
+unknown signal lists the closest names, a select outside a signal or an
+equality with a constant that cannot fit the other side is a width error.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from typing import Any, Sequence
 
 from pyverilog.vparser import ast as A
 
-from hwverify.errors import FrontendError, SourceLoc
+from hwverify.errors import FrontendError, HwverifyError, SourceLoc
 from hwverify.frontend.verilog.expr import ExprLowerer, parse_literal
 from hwverify.frontend.verilog.formal import Formal
 from hwverify.frontend.verilog.model import Net, Scope
@@ -36,41 +39,95 @@ from hwverify.semantics.terms import Term
 
 __all__ = ["parse_property", "add_property", "add_properties"]
 
-_TEMPORAL = re.compile(r"(?<![\w$])\$?(past|stable|rose|fell|changed)\s*\(")
+_TEMPORAL_NAMES = {"past", "stable", "rose", "fell", "changed"}
 _FORMALS: dict[int, Formal] = {}
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<escaped>\\\S+)                                           # escaped identifier, ends at white space
+  | (?P<number>(?:\d[\d_]*\s*)?'[sS]?[bBoOdDhH]\s*[0-9a-fA-FxXzZ?_]+
+      | \d[\d_]*(?:\.\d[\d_]*)?(?:[eE][+-]?\d+)?)
+  | (?P<name>\$?[A-Za-z_][A-Za-z0-9_$]*)
+  | (?P<op><<<|>>>|===|!==|&&&|->|\*\*|<<|>>|<=|>=|==|!=|&&|\|\||~&|~\||~\^|\^~|\+:|-:|.)
+""", re.X | re.S)
+_HEADER = ("module __hwv_property;", "wire __hwv_p =")   # the wrapper's lines before the first token
 
 
-def parse_property(text: str, system: TransitionSystem) -> Term:
+class _Tok:
+    """A token of the property: its text and 1-based column in the original text (None if we made it up)."""
+
+    __slots__ = ("text", "col")
+
+    def __init__(self, text: str, col: int | None):
+        self.text, self.col = text, col
+
+
+class _Source:
+    """The property text, where it came from, and the columns of the tokens the parser sees."""
+
+    def __init__(self, text: str, origin: str):
+        self.text, self.origin = text, origin
+        self.columns: list[int] = []   # column of the i-th token of the wrapper (line len(_HEADER) + 1 + i)
+
+    @property
+    def end(self) -> int:
+        return len(self.text) + 1
+
+    def column_of_line(self, line: int | None) -> int:
+        """The column of the token the parser put on wrapper line ``line`` (the end for the closing ';')."""
+        if line is None:
+            return self.end
+        i = line - len(_HEADER) - 1
+        if 0 <= i < len(self.columns):
+            return self.columns[i]
+        return self.end if i >= 0 else 1
+
+    def error(self, message: str, column: int, detail: str = "") -> FrontendError:
+        """``origin: message at column N[: detail]``, then the text and a caret under column N."""
+        shown = self.text.replace("\n", " ").replace("\t", " ")
+        caret = " " * (column - 1) + "^"
+        tail = f": {detail}" if detail else ""
+        return FrontendError(f"{message} at column {column}{tail}\n    {shown}\n    {caret}",
+                             SourceLoc(self.origin, None, column))
+
+
+def parse_property(text: str, system: TransitionSystem, origin: str | None = None) -> Term:
     """The 1-bit term of property ``text`` over ``system``'s signals.
 
-    ``past``/``stable``/... add auxiliary registers to ``system``.
+    ``past``/``stable``/... add auxiliary registers to ``system``. ``origin``
+    names the text in errors (``--assert "count <= 3"``; default
+    ``property "..."``).
     """
+    src = _Source(text or "", origin or f"property {text!r}")
     if not text or not text.strip():
-        raise FrontendError("empty property")
-    src = _implications(text.strip(), text)
-    src = _TEMPORAL.sub(lambda m: f"${m.group(1)}(", src)
-    lines = LineMap(default_file="<property>")
-    parsed = parse_text(f"module __hwv_property;\nwire __hwv_p = {src};\nendmodule\n", lines)
+        raise FrontendError(f"{src.origin}: empty property")
+    tokens = _temporal(_implications(_tokens(src), src))
+    src.columns = [t.col if t.col is not None else src.end for t in tokens]
+    wrapper = "\n".join([*_HEADER, *(t.text for t in tokens), ";", "endmodule", ""])
+    try:
+        parsed = parse_text(wrapper, LineMap(default_file="<property>"))
+    except HwverifyError as e:
+        raise _syntax_error(e, src, tokens) from None
     expr = _expression(parsed.ast, text)
-    pd = _PropertyDesign(system, text)
+    pd = _PropertyDesign(system, src)
     lw = ExprLowerer(pd, _signal_scope(system), _SignalCtx(system))  # type: ignore[arg-type]
     _check_constants(lw, expr, pd)
     return T.redor(lw.lower_self(expr))
 
 
-def add_property(system: TransitionSystem, kind: str, text: str, name: str | None = None) -> Property | None:
+def add_property(system: TransitionSystem, kind: str, text: str, name: str | None = None,
+                 origin: str | None = None) -> Property | None:
     """Parse ``text`` and add it to ``system`` as an assert, assume (constraint) or cover."""
-    term = parse_property(text, system)
+    if kind not in ("assert", "assume", "cover"):
+        raise FrontendError(f"property kind must be assert, assume or cover, not {kind!r}")
+    term = parse_property(text, system, origin or f"{kind} {text!r}")
     loc = SourceLoc("<command line>")
     label = name or " ".join(text.split())
     if kind == "assert":
         return system.add_assert(label, term, loc)
     if kind == "cover":
         return system.add_cover(label, term, loc)
-    if kind == "assume":
-        system.add_constraint(term)
-        return None
-    raise FrontendError(f"property kind must be assert, assume or cover, not {kind!r}")
+    system.add_constraint(term)
+    return None
 
 
 def add_properties(system: TransitionSystem, asserts: Sequence[str] = (), assumes: Sequence[str] = (),
@@ -78,53 +135,104 @@ def add_properties(system: TransitionSystem, asserts: Sequence[str] = (), assume
     """Add the CLI's ``--assert``/``--assume``/``--cover`` expressions to ``system``."""
     for kind, texts in (("assume", assumes), ("assert", asserts), ("cover", covers)):
         for text in texts:
-            add_property(system, kind, text)
+            add_property(system, kind, text, origin=f'--{kind} "{text}"')
 
 
 # ------------------------------------------------------------------ syntax
-def _implications(s: str, original: str) -> str:
-    """Rewrite ``a -> b`` (right associative, lowest precedence) into ``!(a) || (b)``."""
-    depth, parts, start, i = 0, [], 0, 0
-    while i < len(s):
-        ch = s[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth < 0:
-                raise FrontendError(f"unbalanced ')' in property {original!r}")
-        elif s.startswith("->", i) and depth == 0:
-            parts.append(s[start:i])
-            start = i + 2
-            i += 1
-        i += 1
-    if depth:
-        raise FrontendError(f"unbalanced '(' in property {original!r}")
-    parts.append(s[start:])
-    parts = [_inner(p, original) for p in parts]
-    if any(not p.strip() for p in parts):
-        raise FrontendError(f"'->' needs an expression on both sides in {original!r}")
-    acc = parts[-1]
-    for p in reversed(parts[:-1]):
-        acc = f"(!({p}) || ({acc}))"
-    return acc
+def _tokens(src: _Source) -> list[_Tok]:
+    """Split the property into Verilog tokens with their columns.
+
+    ``&&&`` is one token in Verilog (only timing checks use it); pyverilog would
+    read it as ``&& &``, so it is rejected here as any Verilog tool would.
+    """
+    out = []
+    for m in _TOKEN.finditer(src.text):
+        if m.lastgroup == "space":
+            continue
+        if m.group() == "&&&":
+            raise src.error("syntax error", m.start() + 1,
+                            "'&&&' is not an expression operator (for a reduction write '&& &')")
+        out.append(_Tok(m.group(), m.start() + 1))
+    return out
 
 
-def _inner(s: str, original: str) -> str:
-    """Apply ``_implications`` inside every parenthesised group of ``s``."""
-    out, i = [], 0
-    while i < len(s):
-        if s[i] == "(":
-            depth, j = 1, i + 1
-            while j < len(s) and depth:
-                depth += {"(": 1, ")": -1}.get(s[j], 0)
-                j += 1
-            out.append("(" + _implications(s[i + 1:j - 1], original) + ")")
-            i = j
-        else:
-            out.append(s[i])
+def _implications(tokens: list[_Tok], src: _Source) -> list[_Tok]:
+    """Rewrite ``a -> b`` (right associative, lowest precedence) into ``!(a) || (b)``, in every group.
+
+    Brackets are matched first (an unbalanced one is an error at its column);
+    then each group, innermost first, has its top-level ``->`` rewritten. Made-up
+    tokens take the column of the ``->`` (or of the end of the part they close).
+    """
+    stack: list[int] = []
+    match: dict[int, int] = {}
+    for i, t in enumerate(tokens):
+        if t.text in "([{" and len(t.text) == 1:
+            stack.append(i)
+        elif t.text in ")]}" and len(t.text) == 1:
+            if not stack:
+                raise src.error(f"unbalanced {t.text!r}", t.col or src.end)
+            match[stack.pop()] = i
+    if stack:
+        t = tokens[stack[-1]]
+        raise src.error(f"unbalanced {t.text!r}", t.col or src.end, "it is never closed")
+
+    def rewrite(lo: int, hi: int) -> list[_Tok]:
+        """Tokens lo..hi-1 with implications rewritten (groups recursively: nesting depth is small).
+
+        The closing brackets made up for the last part take the column of the
+        token after it (``tokens[hi]``, the group's bracket) or the end.
+        """
+        close = tokens[hi].col if hi < len(tokens) else src.end
+        parts: list[list[_Tok]] = [[]]
+        arrows: list[_Tok] = []
+        i = lo
+        while i < hi:
+            t = tokens[i]
+            if t.text == "(" and i in match:
+                parts[-1] += [t, *rewrite(i + 1, match[i]), tokens[match[i]]]
+                i = match[i] + 1
+                continue
+            if t.text == "->":
+                arrows.append(t)
+                parts.append([])
+            else:
+                parts[-1].append(t)
             i += 1
-    return "".join(out)
+        for arrow, (left, right) in zip(arrows, zip(parts, parts[1:])):
+            if not left or not right:
+                raise src.error("'->' needs an expression on both sides", arrow.col or src.end)
+        acc = parts[-1]
+        for arrow, part in zip(reversed(arrows), reversed(parts[:-1])):
+            c = arrow.col
+            acc = [_Tok("(", c), _Tok("!", c), _Tok("(", c), *part, _Tok(")", c), _Tok("||", c), _Tok("(", c),
+                   *acc, _Tok(")", close), _Tok(")", close)]
+        return acc
+
+    return rewrite(0, len(tokens))
+
+
+def _temporal(tokens: list[_Tok]) -> list[_Tok]:
+    """``past(x)`` -> ``$past(x)`` (and stable, rose, fell, changed)."""
+    for t, nxt in zip(tokens, tokens[1:]):
+        if t.text in _TEMPORAL_NAMES and nxt.text == "(":
+            t.text = "$" + t.text
+    return tokens
+
+
+def _syntax_error(e: HwverifyError, src: _Source, tokens: list[_Tok]) -> FrontendError:
+    """The parser's error on the wrapper, as an error at a column of the property."""
+    line = e.loc.line if e.loc is not None else None
+    column = src.column_of_line(line)
+    i = (line or 0) - len(_HEADER) - 1
+    if line is None or i >= len(tokens):
+        return src.error("syntax error", src.end, "unexpected end of property")
+    message = re.sub(r"\s*\(pyverilog accepts.*\)\s*$", "", e.message)
+    if message.startswith("syntax error") and 0 <= i:
+        # a bracket made up by the '->' rewrite stands for the real token at its column, or the end
+        real = {t.col: t.text for t in _tokens(src)}
+        what = repr(real[column]) if column in real else "end of property"
+        return src.error("syntax error", column, f"unexpected {what}")
+    return src.error("syntax error", column, message)
 
 
 def _expression(ast: Any, text: str) -> Any:
@@ -141,8 +249,8 @@ def _expression(ast: Any, text: str) -> Any:
 class _PropertyDesign:
     """The slice of ``Design`` an ``ExprLowerer`` needs, over a finished system."""
 
-    def __init__(self, system: TransitionSystem, text: str):
-        self.system, self.text = system, text
+    def __init__(self, system: TransitionSystem, src: _Source):
+        self.system, self.src = system, src
         key = id(system)
         f = _FORMALS.get(key)
         if f is None or f.design.system is not system:
@@ -150,15 +258,21 @@ class _PropertyDesign:
             _FORMALS[key] = f
         self.formal = f
 
+    def column(self, node: Any) -> int:
+        return self.src.column_of_line(getattr(node, "lineno", None))
+
     def error(self, node: Any, msg: str, unsupported: bool = False) -> FrontendError:
-        return FrontendError(f"{msg} in property {self.text!r}", SourceLoc("<property>"))
+        return self.src.error(msg, self.column(node))
 
     def unknown_name(self, node: Any, name: str, scope: Scope) -> FrontendError:
         full = _full_name(node)
-        close = difflib.get_close_matches(full, list(self.system.signals), n=3, cutoff=0.5)
-        hint = f"; closest: {', '.join(close)}" if close else ""
-        return FrontendError(f"unknown signal {full!r} in property {self.text!r}{hint}",
-                             SourceLoc("<property>"))
+        names = list(self.system.signals)
+        close = difflib.get_close_matches(full, names, n=3, cutoff=0.5)
+        lower = {n.lower(): n for n in names}
+        if not close and full.lower() in lower:
+            close = [lower[full.lower()]]
+        hint = f"closest: {', '.join(close)}" if close else f"the design has {len(names)} signals, none close"
+        return self.src.error(f"unknown signal {full!r}", self.column(node), hint)
 
     def fresh_x(self, width: int, node: Any) -> Term:
         raise self.error(node, "select outside the signal (a width error)")
@@ -235,8 +349,8 @@ def _check_constants(lw: ExprLowerer, node: Any, pd: _PropertyDesign) -> None:
                     if signed and v >> 31 & 1 and not s:
                         v -= 1 << 32
                     if not lo <= v <= hi:
-                        raise FrontendError(f"width error in property {pd.text!r}: {const.value} does not "
-                                            f"fit in {w} bits, so the comparison is constant",
-                                            SourceLoc("<property>"))
+                        raise pd.src.error("width error", pd.column(const),
+                                           f"{const.value} does not fit in {w} bits, so the comparison is "
+                                           f"constant")
         if n is not None and hasattr(n, "children"):
             stack.extend(c for c in n.children() if c is not None)
