@@ -8,7 +8,7 @@ condition as the target.
 """
 from __future__ import annotations
 
-from hwverify.prover.engine import Engine, checked_answer, extract_trace, undecided
+from hwverify.prover.engine import Engine, checked_answer, explored, extract_trace, undecided
 from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
 from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
@@ -87,20 +87,20 @@ class BMC(Engine):
                 elif answer == UNSAT:
                     still_open.append(prop)
                 else:
-                    done[prop.name] = undecided(prop, k - 1, deadline, search.solver.last_reason)
+                    done[prop.name] = undecided(prop, k - 1, deadline, solver_reason=search.solver.last_reason)
             open_props = still_open
         for prop in open_props:
-            if search.depth < bound:
-                done[prop.name] = undecided(prop, search.depth, deadline,
-                                            f"no counterexample up to step {search.depth}")
+            if search.depth < bound:   # out of time: every open property was searched up to search.depth
+                done[prop.name] = undecided(prop, search.depth, deadline)
             elif self.covers:
+                # FAIL as SBY's cover mode, but say what it means: no run of up to bound+1 steps reaches it
                 done[prop.name] = PropertyResult(prop.name, prop.kind, FAIL, depth=bound,
-                                                 reason=f"not reached within {bound} steps", loc=prop.loc)
+                                                 reason=f"unreachable up to step {bound}", loc=prop.loc)
             else:
                 cert = Certificate(prop.name, [prop.term], bound + 1, False, "bmc", self.options.solver,
                                    bounded=True)
                 done[prop.name] = PropertyResult(prop.name, prop.kind, PASS, depth=bound, certificate=cert,
-                                                 reason=f"bounded: no counterexample up to step {bound}",
+                                                 reason=f"bounded: {explored(prop, bound)}",
                                                  loc=prop.loc)
         return [done[p.name] for p in self.properties()]
 

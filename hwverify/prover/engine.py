@@ -20,10 +20,14 @@ from hwverify.semantics.trace import Trace
 from hwverify.semantics.unroll import Unroller
 
 
+PROGRESS_INTERVAL = 0.1  # seconds: engines report at most this often (a depth per message is plenty)
+
+
 class Engine(ABC):
     """Base of all engines: option checks, solver creation, trace extraction."""
 
     name = "engine"
+    _last_progress = float("-inf")
 
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None):
         self.original = system
@@ -32,8 +36,17 @@ class Engine(ABC):
         # Engines work on the cone of influence; evidence is mapped back in ``check``.
         self.system = cone_of_influence(system, self.properties_of(system))
 
-    def progress(self, message: str) -> None:
-        if self.options.progress:
+    def progress(self, message: str, force: bool = False) -> None:
+        """Report ``message`` (such as ``bmc: step 7, 2 open``) unless one went out less than 0.1 s ago.
+
+        Throttled so a fast loop over depths costs a clock read per step, not a
+        callback (or a pipe write in a worker); ``force`` for one-off news.
+        """
+        if not self.options.progress:
+            return
+        now = time.monotonic()
+        if force or now - self._last_progress >= PROGRESS_INTERVAL:
+            self._last_progress = now
             self.options.progress(message)
 
     def new_solver(self, deadline: Deadline) -> Solver:
@@ -71,12 +84,33 @@ class Engine(ABC):
     def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]: ...
 
 
-def undecided(prop: Property, depth: int | None, deadline: Deadline, reason: str = "") -> PropertyResult:
-    """UNKNOWN (bound reached / solver gave up) or TIMEOUT (out of time)."""
+def explored(prop: Property, depth: int | None) -> str:
+    """How far a search for a trace of ``prop`` got: frames 0..``depth`` have none.
+
+    ``depth`` below 0 (a deadline that expired before step 0) says no step was
+    checked, never "up to step -1".
+    """
+    if depth is None or depth < 0:
+        return "no step checked"
+    return f"{'not reached' if prop.kind == 'cover' else 'no counterexample'} up to step {depth}"
+
+
+def undecided(prop: Property, depth: int | None, deadline: Deadline, reason: str = "",
+              solver_reason: str = "") -> PropertyResult:
+    """UNKNOWN (bound reached / solver gave up) or TIMEOUT (out of time), saying how far the engine got.
+
+    ``depth`` is the last step searched without finding a trace (``depth`` of
+    the result, None when no step was); ``reason`` defaults to what that
+    means (``explored``); ``solver_reason`` is why a solver gave up, added for
+    UNKNOWN only (a TIMEOUT's status already says it).
+    """
+    reached = depth if depth is not None and depth >= 0 else None
+    text = reason or explored(prop, reached)
     if deadline.expired():
-        return PropertyResult(prop.name, prop.kind, TIMEOUT, depth=depth, reason=reason or "time limit reached",
-                              loc=prop.loc)
-    return PropertyResult(prop.name, prop.kind, UNKNOWN, depth=depth, reason=reason, loc=prop.loc)
+        return PropertyResult(prop.name, prop.kind, TIMEOUT, depth=reached, reason=text, loc=prop.loc)
+    if solver_reason:
+        text += f" (the solver gave up: {solver_reason})"
+    return PropertyResult(prop.name, prop.kind, UNKNOWN, depth=reached, reason=text, loc=prop.loc)
 
 
 def checked_answer(solver: Solver, answer: object) -> str:

@@ -33,7 +33,7 @@ from typing import Callable, Iterator, Sequence
 
 from hwverify.errors import ProverError
 from hwverify.prover.bmc import BoundedSearch
-from hwverify.prover.engine import Engine, checked_answer, undecided
+from hwverify.prover.engine import Engine, checked_answer, explored, undecided
 from hwverify.prover.kind import StepCase
 from hwverify.prover.miter import Miter, build_miter
 from hwverify.prover.result import FAIL, PASS, Deadline, EngineOptions, PropertyResult, Result
@@ -329,15 +329,16 @@ class EquivEngine(Engine):
         """The proven equalities (and None), or no equalities and why refinement did not finish."""
         corr = Correspondence.from_signatures(self.system, self.sim.states, rows, self.inverted)
         self.stats.update(classes=len(corr.classes), candidates=corr.size)
-        self.progress(f"equiv: {len(rows)} simulated cycles: {len(corr.classes)} classes, {corr.size} candidates")
+        self.progress(f"equiv: {len(rows)} simulated cycles: {len(corr.classes)} classes, {corr.size} candidates",
+                      force=True)
         remaining = deadline.remaining()
         reason = self._refine(corr, deadline if remaining is None else Deadline(remaining / 2))
         if reason is not None:
-            self.progress(f"equiv: no correspondence: {reason}")
+            self.progress(f"equiv: no correspondence: {reason}", force=True)
             return [], reason
         self.correspondence = corr
         self.stats.update(proven_classes=len(corr.classes), proven_candidates=corr.size)
-        self.progress(f"equiv: inductive: {corr.size} equalities in {len(corr.classes)} classes")
+        self.progress(f"equiv: inductive: {corr.size} equalities in {len(corr.classes)} classes", force=True)
         return corr.equalities(), None
 
     def _refine(self, corr: Correspondence, deadline: Deadline) -> str | None:
@@ -365,7 +366,8 @@ class EquivEngine(Engine):
                 rounds += 1
                 dropped = self._split_on_model(corr, solver, frame)
                 self.progress(f"equiv: {'base' if frame == 0 else 'step'} round {rounds}: "
-                              f"dropped {dropped}, {corr.size} candidates in {len(corr.classes)} classes")
+                              f"dropped {dropped}, {corr.size} candidates in {len(corr.classes)} classes",
+                              force=True)   # each round is an SMT check: rare enough to report them all
                 if not dropped:
                     raise ProverError(f"equiv: the {'base' if frame == 0 else 'step'} model satisfies every "
                                       f"candidate yet the solver says one fails (solver and evaluator disagree)")
@@ -406,16 +408,18 @@ class EquivEngine(Engine):
         limit = {p.name: failing.get(p.name, bound) for p in props}
         done: dict[str, PropertyResult] = {}
         open_props = list(props)
+        last_k = -1
         for k in range(max(limit.values(), default=-1) + 1):
             if deadline.expired():
                 break
-            self.progress(f"equiv: k={k}, {len(open_props)} open")
+            last_k = k
+            self.progress(f"equiv: step {k}, {len(open_props)} open")
             for prop in [p for p in open_props if limit[p.name] >= k]:
                 answer = base.reach(prop, k)
                 if answer == SAT:
                     done[prop.name] = base.trace_result(prop, k, FAIL)
                 elif answer != UNSAT:
-                    done[prop.name] = undecided(prop, k - 1, deadline, base.solver.last_reason)
+                    done[prop.name] = undecided(prop, k - 1, deadline, solver_reason=base.solver.last_reason)
                 elif prop.name in steps:
                     step = steps[prop.name]
                     answer = step.check(k + 1)
@@ -424,15 +428,17 @@ class EquivEngine(Engine):
                             prop, eqs, k + 1, [s.name for s in step.cone.states], f"{METHOD} + k-induction",
                             f"{k + 1}-inductive with {len(eqs)} equalities")
                     elif answer != SAT:
-                        done[prop.name] = undecided(prop, k, deadline, step.solver.last_reason)
+                        done[prop.name] = undecided(prop, k, deadline, f"{k + 1}-induction undecided and "
+                                                    f"{explored(prop, k)}", solver_reason=step.solver.last_reason)
                 elif k == limit[prop.name]:
                     raise ProverError(f"equiv: random simulation violates {prop.name} at step {k} but BMC finds "
                                       f"no counterexample up to it (solver and evaluator disagree)")
             open_props = [p for p in open_props if p.name not in done]
         for prop in open_props:
             depth = min(base.depth, limit[prop.name])
-            done[prop.name] = undecided(prop, depth, deadline, f"not {bound + 1}-inductive with {len(eqs)} "
-                                                               f"equalities and no counterexample up to step {depth}")
+            # the last iteration started (last_k) tried (last_k+1)-induction on every property still open
+            tried = f"not {last_k + 1}-inductive with {len(eqs)} equalities and " if prop.name in steps else ""
+            done[prop.name] = undecided(prop, depth, deadline, (tried + explored(prop, depth)) if last_k >= 0 else "")
         return done
 
     def _certified(self, prop: Property, lemmas: list[tuple[str, Term]], k: int, path_vars: list[str] | None,

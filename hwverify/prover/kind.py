@@ -6,11 +6,15 @@ counterexample in frame k; if there is none, the step case looks for frames
 pairwise different states, and the property failing in frame k+1. UNSAT
 means the property is (k+1)-inductive: PASS, with a certificate the kernel
 re-checks.
+
+The bound is the largest induction depth (SBY's ``depth`` in prove mode):
+with bound N the base case searches steps 0..N and the step case tries
+1..N-induction, never N+1; a property left open says the largest k tried.
 """
 from __future__ import annotations
 
 from hwverify.prover.bmc import BoundedSearch
-from hwverify.prover.engine import Engine, checked_answer, undecided
+from hwverify.prover.engine import Engine, checked_answer, explored, undecided
 from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
 from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
@@ -99,7 +103,7 @@ class KInduction(Engine):
         for k in range(bound + 1):
             if not open_props or deadline.expired():
                 break
-            self.progress(f"kind: k={k}, {len(open_props)} open")
+            self.progress(f"kind: step {k}, {len(open_props)} open")
             still_open = []
             for prop in open_props:
                 answer = base.reach(prop, k)
@@ -107,7 +111,10 @@ class KInduction(Engine):
                     done[prop.name] = base.trace_result(prop, k, FAIL)
                     continue
                 if answer != UNSAT:
-                    done[prop.name] = undecided(prop, k - 1, deadline, base.solver.last_reason)
+                    done[prop.name] = undecided(prop, k - 1, deadline, solver_reason=base.solver.last_reason)
+                    continue
+                if k == bound:      # the step case would try (bound+1)-induction: beyond the bound
+                    still_open.append(prop)
                     continue
                 step = steps[prop.name]
                 answer = step.check(k + 1)
@@ -120,14 +127,15 @@ class KInduction(Engine):
                 elif answer == SAT:
                     still_open.append(prop)
                 else:
-                    done[prop.name] = undecided(prop, k, deadline, step.solver.last_reason)
+                    done[prop.name] = undecided(prop, k, deadline, _open_reason(prop, k, k, undecided_k=k + 1),
+                                                solver_reason=step.solver.last_reason)
             open_props = still_open
             last_k = k
-            if open_props and len(self.properties()) > 1:
+            if open_props and k < bound and len(self.properties()) > 1:
                 open_props = self._joint_step(k, open_props, done, deadline)
         for prop in open_props:
-            done[prop.name] = undecided(prop, last_k, deadline,
-                                        f"not {last_k + 1}-inductive and no counterexample up to step {last_k}")
+            # iteration last_k tried (last_k+1)-induction unless it was the last one (k == bound)
+            done[prop.name] = undecided(prop, last_k, deadline, _open_reason(prop, last_k, min(last_k + 1, bound)))
         return [done[p.name] for p in self.properties()]
 
     def _joint_step(self, k: int, open_props: list[Property], done: dict[str, PropertyResult],
@@ -158,3 +166,20 @@ class KInduction(Engine):
                                              reason=f"{k + 1}-inductive together with {len(members) - 1} other "
                                                     f"assertion(s)", loc=prop.loc)
         return []
+
+
+def _open_reason(prop: Property, base_depth: int, tried_k: int, undecided_k: int | None = None) -> str:
+    """Why ``prop`` is still open: the largest induction depth tried and how far the base case got.
+
+    ``undecided_k``: the step case of that depth was tried but the solver did
+    not decide it (out of time or gave up).
+    """
+    searched = explored(prop, base_depth)
+    if base_depth < 0:
+        return searched
+    if undecided_k is not None:
+        refuted = f"not {tried_k}-inductive, " if tried_k >= 1 else ""
+        return f"{refuted}{undecided_k}-induction undecided and {searched}"
+    if tried_k < 1:
+        return f"{searched}; induction not tried (it needs a depth of at least 1)"
+    return f"not {tried_k}-inductive and {searched}"
