@@ -1,10 +1,10 @@
-"""The ``hwverify`` command.
+"""The ``hwverify`` command: argparse -> Task -> ``run.session.verify`` -> reporters.
 
-``hwverify bmc|prove|cover DESIGN...`` loads a design, runs an engine, has the
-kernel re-check every PASS certificate and FAIL trace, and prints per-property
-results. Exit codes follow SBY: 0 PASS, 2 FAIL, 4 UNKNOWN, 8 TIMEOUT, 16 ERROR.
-User errors print one ``file:line: message`` line (no traceback unless
-``--debug``).
+Exit codes follow SBY: 0 PASS, 2 FAIL, 4 UNKNOWN, 8 TIMEOUT, 16 ERROR; 130
+after Ctrl-C. A usage error (unknown flag, bad value) is one line on stderr
+and exit 16, never 2 (which means FAIL). User errors print one
+``file:line: message`` line (no traceback unless ``--debug``); with
+``--json`` they are a JSON object with ``status: ERROR``.
 """
 from __future__ import annotations
 
@@ -12,69 +12,158 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn, Sequence
 
-from hwverify.errors import FrontendError, HwverifyError, ProverError, SourceLoc
-from hwverify.prover.result import ERROR, EXIT_CODES, FAIL, PASS, EngineOptions, Result
+from hwverify.cosim.command import add_parsers as add_cosim_parsers, design_record, replay_failures, run_cosim, \
+    run_replay
+from hwverify.errors import HwverifyError, UsageError
+from hwverify.fuzz.command import add_parser as add_fuzz_parser, run as run_fuzz
+from hwverify.kernel.certdir import check_certificate_dir
+from hwverify.prover.registry import engines_for
+from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
+from hwverify.report.console import ProgressDisplay, print_result, print_trace
+from hwverify.report.outputs import (OUTPUT_ROOT, Written, junit_cases, safe_name, write_certificates,
+                                     task_junit_case, write_run_junit, write_sby_workdir, write_task_traces,
+                                     write_traces)
+from hwverify.report.tasks import print_lines, property_lines, run_json, sby_lines, summary_lines, trace_tables
+from hwverify.run.project import run_project, runs_exit_code
+from hwverify.run.sby import run_sby
+from hwverify.run.session import RunResult, verify
+from hwverify.run.task import KERNEL_SOLVERS, Gate, Task, parse_members
 
-EXIT_ERROR = EXIT_CODES[ERROR]
+EXIT_ERROR = EXIT_CODES["ERROR"]
+
+EXAMPLES = {
+    "prove": ["hwverify prove designs/verilog/counter.v --top counter",
+              "hwverify prove designs/sv/counter_past.sv --top counter_past --certificate out/",
+              "hwverify prove designs/amaranth/fifo.py:SyncFifo --engine portfolio"],
+    "bmc": ["hwverify bmc designs/verilog/counter_bug.v --top counter --depth 12 --vcd cex.vcd",
+            "hwverify bmc designs/verilog/fifo.v --top fifo --assert 'count <= 8' --json"],
+    "cover": ["hwverify cover designs/sv/counter_past.sv --top counter_past --depth 10",
+              "hwverify cover designs/verilog/fifo.v --top fifo --cover 'count == 4' --vcd reach.vcd"],
+    "equiv": ["hwverify equiv designs/equiv/acc_ref.v --gate designs/equiv/acc_inverted.v --top acc",
+              "hwverify equiv designs/equiv/alu_ref.v --gate designs/equiv/alu_shared_bug.v --top alu --vcd diff.vcd"],
+    "run": ["hwverify run designs/hwverify.toml --junit results.xml",
+            "hwverify run designs/sby/handshake_bug.sby",
+            "hwverify run designs/hwverify.toml counter fifo -j 2"],
+    "check-proof": ["hwverify prove designs/btor2/counter_inductive.btor2 --certificate out",
+                    "hwverify check-proof out            # every certificate under out/",
+                    "hwverify check-proof out/x_ne_12    # one certificate"],
+}
 
 
-def _add_design_args(p: argparse.ArgumentParser) -> None:
+def _epilog(name: str) -> str:
+    return "examples:\n" + "\n".join(f"  {e}" for e in EXAMPLES.get(name, []))
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with hwverify's conventions: usage errors exit 16 with one line (JSON with --json)."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        _print_error(f"{self.prog}: {message}", None, Parser.json_errors)
+        raise SystemExit(EXIT_ERROR)
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
+    return value
+
+
+def _nonnegative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {text}")
+    return value
+
+
+def _existing_dir(text: str) -> str:
+    if not os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"no such folder: {text}")
+    return text
+
+
+def _subparser(sub, name: str, help_: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help_, description=help_, epilog=_epilog(name),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _add_design_args(p: argparse.ArgumentParser, properties: tuple[str, ...]) -> None:
     p.add_argument("design", nargs="+", help="design files (.btor2/.btor, .v/.sv, .il) or an Amaranth path/module.py:ClassName")
     p.add_argument("--top", help="top module (Verilog)")
     p.add_argument("--frontend", choices=["pyverilog", "yosys"], default=None,
                    help="default: yosys for .sv/.il, pyverilog for .v")
     p.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VAL")
-    p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR")
+    p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR", type=_existing_dir)
     p.add_argument("--multiclock", action="store_true",
                    help="several clocks / async logic as SBY's 'multiclock on' (clk2fflogic; yosys frontend)")
-    p.add_argument("--assert", dest="asserts", action="append", default=[], metavar="EXPR")
-    p.add_argument("--assume", dest="assumes", action="append", default=[], metavar="EXPR")
-    p.add_argument("--cover", dest="covers", action="append", default=[], metavar="EXPR")
+    for kind in properties:
+        p.add_argument(f"--{kind}", dest=f"{kind}s", action="append", default=[], metavar="EXPR",
+                       help=f"an extra {kind} over the design's signals")
 
 
-def _add_run_args(p: argparse.ArgumentParser, default_engine: str) -> None:
-    p.add_argument("--depth", type=int, default=20, help="bound (BMC/cover steps, max induction depth)")
-    p.add_argument("--timeout", type=float, default=None, help="wall-clock limit in seconds")
-    p.add_argument("--engine", default=default_engine,
-                   help="engine: bmc, kind, portfolio (several engine/solver pairs in parallel processes)")
+def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
+    engines = engines_for(mode) + ["portfolio"]
+    p.add_argument("--depth", type=_nonnegative_int, default=20, help="bound (BMC/cover steps, max induction depth)")
+    p.add_argument("--timeout", type=_nonnegative_float, default=None, help="wall-clock limit in seconds")
+    p.add_argument("--engine", default=None, choices=engines,
+                   help=f"engine (default: {'kind' if mode is Mode.PROVE else 'equiv' if mode is Mode.EQUIV else mode})")
     p.add_argument("--portfolio", metavar="ENGINE/SOLVER,...", default=None,
                    help="portfolio members, e.g. kind/bitwuzla,kind/cvc5,bmc/z3 (implies --engine portfolio)")
     p.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
                    help="address-space limit of each engine process in MiB (out of memory: ERROR)")
     p.add_argument("--isolate", action=argparse.BooleanOptionalAction, default=True,
                    help="run the engine in a child process whose --timeout and --memory-limit are enforced "
-                        "and whose crash is an ERROR, not ours (default: on; --no-isolate runs in-process)")
+                        "(default: on; --no-isolate runs in-process)")
     p.add_argument("--solver", default="bitwuzla", help="bitwuzla, cvc5, z3, pysmt")
-    p.add_argument("--kernel-solver", default=None, help="solver for the kernel (default: a different one)")
+    p.add_argument("--kernel-solver", default=None, choices=KERNEL_SOLVERS,
+                   help="solver for the kernel (default: one other than --solver)")
     p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
     p.add_argument("--vcd", metavar="PATH", help="write the trace(s) as VCD")
     p.add_argument("--trace-json", metavar="PATH", help="write the trace(s) as JSON")
-    p.add_argument("--certificate", metavar="DIR", help="export certificates of PASS results")
+    if mode is not Mode.COVER:   # cover results carry traces, not certificates
+        p.add_argument("--certificate", metavar="DIR", help="export certificates of PASS results")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--junit", metavar="PATH", help="write per-property results as JUnit XML")
-    p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
-    if default_engine in ("bmc", "kind"):
+    p.add_argument("--all-signals", action="store_true",
+                   help="show internal signals (yosys stateNN, $past, enables) in counterexample tables")
+    if mode in (Mode.PROVE, Mode.EQUIV):
+        p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
+    if mode in (Mode.BMC, Mode.PROVE):
         p.add_argument("--replay", action="store_true",
-                       help="replay every counterexample in Icarus (cocotb); traces go to --trace-json "
-                            "or hwverify_replay/")
+                       help=f"replay every counterexample in Icarus (cocotb); traces go to --trace-json or "
+                            f"{OUTPUT_ROOT}/replay/")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hwverify", description="Prove properties of RTL designs, with checked evidence.")
+    parser = Parser(prog="hwverify", description="Prove properties of RTL designs, with checked evidence.",
+                    epilog="examples:\n  hwverify prove designs/verilog/counter.v --top counter\n"
+                           "  hwverify run designs/hwverify.toml\n  hwverify prove --help",
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
-    for name, engine, help_ in (("bmc", "bmc", "bounded model checking of assertions"),
-                                ("prove", "kind", "unbounded proof of assertions"),
-                                ("cover", "cover", "reach cover goals")):
-        p = sub.add_parser(name, help=help_)
-        _add_design_args(p)
-        _add_run_args(p, engine)
-    p = sub.add_parser("equiv", help="prove two designs equivalent on their outputs, or show the first "
-                                      "cycle where they differ")
-    _add_design_args(p)
-    _add_run_args(p, "equiv")
+    parser.add_argument("--version", action="version", version=f"hwverify {_version()}")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+    for name, mode, help_, props in (
+            ("bmc", Mode.BMC, "bounded model checking of assertions", ("assert", "assume")),
+            ("prove", Mode.PROVE, "unbounded proof of assertions", ("assert", "assume")),
+            ("cover", Mode.COVER, "reach cover goals", ("cover", "assume"))):
+        p = _subparser(sub, name, help_)
+        _add_design_args(p, props)
+        _add_run_args(p, mode)
+    p = _subparser(sub, "equiv", "prove two designs equivalent on their outputs, or show the first cycle where "
+                                 "they differ")
+    _add_design_args(p, ("assume",))
+    _add_run_args(p, Mode.EQUIV)
     p.add_argument("--gate", nargs="+", required=True, metavar="FILE",
                    help="the second design (the first, positional one is the reference)")
     p.add_argument("--gate-top", help="top module of the second design (default: --top)")
@@ -82,24 +171,46 @@ def build_parser() -> argparse.ArgumentParser:
                    help="frontend of the second design (default: as --frontend)")
     p.add_argument("--outputs", metavar="NAME,...",
                    help="signals to compare (default: the output ports both designs have)")
-    p = sub.add_parser("run", help="run the tasks of a project file (hwverify.toml) or a SymbiYosys .sby file")
+    p = _subparser(sub, "run", "run the tasks of a project file (hwverify.toml) or a SymbiYosys .sby file")
     p.add_argument("sby_file", metavar="FILE", help="hwverify.toml project file or .sby file")
     p.add_argument("tasks", nargs="*", help="task names (default: all)")
     p.add_argument("--solver", default=None,
                    help="bitwuzla, cvc5, z3, pysmt (default: the project's, else bitwuzla)")
     p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
     p.add_argument("--junit", metavar="PATH", help="write per-task results as JUnit XML")
-    p.add_argument("-j", "--jobs", type=int, default=None,
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--timeout", type=_nonnegative_float, default=None,
+                   help="time limit per task in seconds (default: the file's)")
+    p.add_argument("-j", "--jobs", type=_positive_int, default=None,
                    help="tasks of a project file run at once (default: the file's [project] jobs)")
-    p = sub.add_parser("check-proof", help="re-check an exported certificate directory")
+    p.add_argument("--all-signals", action="store_true", help="show internal signals in counterexample tables")
+    p = _subparser(sub, "check-proof", "re-check an exported certificate directory, or every certificate in a "
+                                       "folder of them")
     p.add_argument("directory")
-    p.add_argument("--solver", default=None)
-    p.add_argument("--timeout", type=float, default=None)
-    from hwverify.fuzz.command import add_parser as add_fuzz_parser
+    p.add_argument("--solver", default=None, choices=KERNEL_SOLVERS)
+    p.add_argument("--timeout", type=_nonnegative_float, default=None)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     add_fuzz_parser(sub)
-    from hwverify.cosim.command import add_parsers as add_cosim_parsers
     add_cosim_parsers(sub)
+    for name, p in sub.choices.items():
+        if not p.epilog and name in EXAMPLES:
+            p.epilog = _epilog(name)
+            p.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = _nonnegative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _version() -> str:
+    try:
+        return version("hwverify")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _defines(args: argparse.Namespace) -> dict[str, str]:
@@ -107,210 +218,204 @@ def _defines(args: argparse.Namespace) -> dict[str, str]:
     return dict(d.split("=", 1) if "=" in d else (d, "1") for d in args.define)
 
 
-def load_design(args: argparse.Namespace):
-    """Read the design files into one TransitionSystem and add CLI properties."""
-    from hwverify.frontend.load import load_system
-    defines = _defines(args)
-    return load_system(args.design, top=args.top, frontend=args.frontend, defines=defines,
-                       include_dirs=args.include, asserts=args.asserts, assumes=args.assumes, covers=args.covers,
-                       multiclock=args.multiclock)
+def task_from_args(args: argparse.Namespace) -> Task:
+    """The Task a ``bmc``/``prove``/``cover``/``equiv`` command line describes."""
+    mode = Mode(args.command)
+    members = parse_members(args.portfolio) if args.portfolio else None
+    gate = None
+    if mode is Mode.EQUIV:
+        outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
+        gate = Gate(args.gate, args.gate_top, args.gate_frontend, outputs)
+    return Task(design=args.design, top=args.top, frontend=args.frontend, defines=_defines(args),
+                include=args.include, multiclock=args.multiclock, mode=mode,
+                engine=None if members else args.engine, members=members, depth=args.depth, solver=args.solver,
+                kernel_solver=args.kernel_solver, check=not args.no_check, timeout=args.timeout,
+                memory_mb=args.memory_limit, isolate=args.isolate,
+                simple_path=not getattr(args, "no_simple_path", False),
+                asserts=getattr(args, "asserts", []), assumes=getattr(args, "assumes", []),
+                covers=getattr(args, "covers", []), gate=gate)
 
 
-def load_equiv_miter(args: argparse.Namespace):
-    """The miter of the reference design and ``--gate``, comparing ``--outputs`` or their common output ports."""
-    from hwverify.frontend.load import load_system
-    from hwverify.prover.miter import build_miter
-    defines = _defines(args)
-    common = dict(defines=defines, include_dirs=args.include, multiclock=args.multiclock)
-    gold = load_system(args.design, top=args.top, frontend=args.frontend, **common)
-    gate = load_system(args.gate, top=args.gate_top or args.top, frontend=args.gate_frontend or args.frontend,
-                       **common)
-    if args.outputs:
-        outputs = [o.strip() for o in args.outputs.split(",") if o.strip()]
+def _print_error(message: str, location: str | None, as_json: bool) -> None:
+    """One line on stderr (``error: file:line: message``), or a JSON object with ``status: ERROR`` on stdout."""
+    if as_json:
+        print(json.dumps({"status": "ERROR", "exit_code": EXIT_ERROR, "message": message, "location": location}))
     else:
-        outputs = [o for o in gold.outputs if o in set(gate.outputs)]
-        if not outputs:
-            raise FrontendError("the two designs have no output port in common (or their frontend does not "
-                                "record ports, as for BTOR2): name the signals to compare with --outputs",
-                                SourceLoc(args.gate[0]))
-    try:
-        return build_miter(gold, gate, outputs=outputs, name=f"equiv({gold.name},{gate.name})")
-    except ProverError as e:
-        raise FrontendError(str(e), SourceLoc(args.gate[0])) from None
+        print(f"error: {location}: {message}" if location else f"error: {message}", file=sys.stderr)
 
 
-def run_engine(system, args: argparse.Namespace, progress) -> Result:
-    """Run the chosen engine: in a worker process (hard limits), in-process, or as a portfolio of workers."""
-    from hwverify.errors import ProverError
-    from hwverify.prover.registry import make_engine
-    from hwverify.prover.solvers import make_solver
-    memory = getattr(args, "memory_limit", None)
-    isolate = getattr(args, "isolate", False)
-    members = getattr(args, "portfolio", None)
-    engine_name = "portfolio" if members else args.engine
-    mode = "prove" if args.command == "equiv" else args.command
-    if memory is not None and memory <= 0:
-        raise ProverError(f"--memory-limit must be a positive number of MiB, not {memory}")
-    if memory is not None and not isolate and engine_name != "portfolio":
-        raise ProverError("--memory-limit needs an engine process; drop --no-isolate")
-    options = EngineOptions(solver=args.solver, timeout=args.timeout, progress=progress,
-                            simple_path=not args.no_simple_path, memory_mb=memory)
-    if engine_name == "portfolio":  # every member runs in its own worker process
-        from hwverify.run.portfolio import Portfolio, parse_members
-        return Portfolio(system, options, mode, parse_members(members) if members else None).check(args.depth)
-    make_solver(args.solver).close()  # an unknown or missing solver is a usage error, reported up front
-    if isolate:
-        from hwverify.run.worker import run_isolated
-        return run_isolated(system, engine_name, options, args.depth, mode)
-    return make_engine(engine_name, system, options, mode=mode).check(args.depth)
+def _report_error(e: HwverifyError, as_json: bool) -> None:
+    _print_error(e.message, str(e.loc) if e.loc else None, as_json)
 
 
-def check_evidence(system, result: Result, kernel_solver: str | None) -> None:
-    """Kernel-check every certificate and trace; rejected evidence turns the verdict into ERROR."""
-    from hwverify.kernel import check_certificate, check_trace
-    decided: dict[str, str] = {}   # properties proven together share obligations: decide each once
-    for p in result.properties:
-        report = None
-        if p.certificate is not None:
-            report = check_certificate(system, p.certificate, solver=kernel_solver, decided=decided)
-        elif p.trace is not None:
-            report = check_trace(system, p.trace)
-        if report is None:
-            continue
-        p.checked = report.ok
-        if not report.ok:
-            p.reason = f"kernel rejected the {p.status} evidence: {'; '.join(report.details)}"
-            p.status = ERROR
+def _print_run(run: RunResult, args: argparse.Namespace) -> None:
+    """The verdict first: counterexample tables, the miter's first difference, per-property lines."""
+    system = run.system
+    compared = getattr(system, "compared", None)   # a miter: show the inputs and both sides' outputs
+    names = (system.shared_inputs + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
+    for p in run.properties:
+        if p.trace is not None and p.status in (FAIL, PASS):
+            print_trace(p.trace, names=names)
+    if compared and any(p.status == FAIL for p in run.properties):
+        first = min(p.depth for p in run.properties if p.status == FAIL)
+        differ = [p.name for p in run.properties if p.status == FAIL and p.depth == first]
+        print(f"first difference at step {first}: {', '.join(differ)} (a.* = {args.design[0]}, "
+              f"b.* = {args.gate[0]})")
+    print_result(run.result)
+    if run.interrupted:
+        print("interrupted: undecided properties are UNKNOWN")
 
 
-def _trace_path(base: str, prop: str, multiple: bool) -> str:
-    """Where the trace of ``prop`` goes (one file per property when several); makes the folder."""
-    os.makedirs(os.path.dirname(base) or ".", exist_ok=True)
-    if not multiple:
-        return base
-    root, ext = os.path.splitext(base)
-    return f"{root}.{prop}{ext}"
-
-
-def write_outputs(system, result: Result, args: argparse.Namespace) -> dict[str, str]:
-    """Write traces and certificates; return the JSON path of each FAIL trace written."""
-    from hwverify.cosim.command import design_record
-    from hwverify.formats.vcd import write_vcd
-    from hwverify.semantics.replay import annotate_trace
-    traced = [p for p in result.properties if p.trace is not None]
+def write_outputs(run: RunResult, args: argparse.Namespace) -> Written:
+    """Traces, certificates and JUnit, after the verdict has been shown."""
+    written = Written()
     trace_json = args.trace_json
     if getattr(args, "replay", False) and not trace_json:
-        trace_json = os.path.join("hwverify_replay", f"{args.top or 'design'}.json")
-    written = {}
-    for p in traced:
-        annotate_trace(system, p.trace)
-        if args.vcd:
-            with open(_trace_path(args.vcd, p.name, len(traced) > 1), "w") as fh:
-                write_vcd(system, p.trace, fh)
-        if trace_json:
-            p.trace.design = design_record(args)
-            path = _trace_path(trace_json, p.name, len(traced) > 1)
-            p.trace.dump(path)
-            if p.status == FAIL and p.trace.kind == "assert":
-                written[p.name] = path
-    if args.certificate:
-        from hwverify.kernel.certdir import write_certificate_dir
-        for p in result.properties:
-            if p.status == PASS and p.certificate is not None:
-                write_certificate_dir(system, p.certificate, os.path.join(args.certificate, p.name))
+        trace_json = os.path.join(OUTPUT_ROOT, "replay", f"{safe_name(args.top or 'design')}.json")
+    write_traces(run, written, vcd=args.vcd, trace_json=trace_json, design=design_record(run.task))
+    if getattr(args, "certificate", None):
+        write_certificates(run, written, args.certificate)
+    if args.junit:
+        suite = f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}"
+        write_run_junit(args.junit, suite, junit_cases(run, args.top or (run.system.name if run.system else None)),
+                        written)
     return written
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from hwverify.report.console import ProgressDisplay, print_result, print_trace
-    system = load_equiv_miter(args) if args.command == "equiv" else load_design(args)
-    if not (system.covers if args.command == "cover" else system.asserts):
-        what = "cover goals" if args.command == "cover" else "assertions"
-        raise FrontendError(f"the design has no {what} to check", SourceLoc(args.design[0]))
+    task = task_from_args(args)
     progress = ProgressDisplay(enabled=None if not args.json else False)
     try:
-        result = run_engine(system, args, progress)
+        run = verify(task, progress=progress)
     finally:
         progress.close()
-    if not args.no_check:
-        check_evidence(system, result, args.kernel_solver)
-    written = write_outputs(system, result, args)
-    if args.junit:
-        from hwverify.report.junit import JUnitCase, write_junit
-        suite = f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}"
-        write_junit(args.junit, suite, [JUnitCase(p.name, p.status, result.time / max(1, len(result.properties)),
-                                                  p.reason, classname=args.top or system.name)
-                                        for p in result.properties])
-    if getattr(args, "replay", False) and written:
-        from hwverify.cosim.command import replay_failures
-        if not replay_failures(result, args, written):
-            return EXIT_ERROR   # the simulator does not reproduce the counterexample
+    if run.error is not None:
+        if args.debug:
+            raise run.error
+        if args.junit:
+            written = Written()
+            write_run_junit(args.junit, f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}",
+                            junit_cases(run, args.top), written)
+        _report_error(run.error, args.json)
+        return EXIT_ERROR
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(json.dumps(run.to_json()))
     else:
-        compared = getattr(system, "compared", None)   # a miter: show the inputs and both sides' outputs
-        names = (system.shared_inputs + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
-        for p in result.properties:
-            if p.trace is not None and p.status in (FAIL, PASS):
-                print_trace(p.trace, names=names)
-        if compared and any(p.status == FAIL for p in result.properties):
-            first = min(p.depth for p in result.properties if p.status == FAIL)
-            differ = [p.name for p in result.properties if p.status == FAIL and p.depth == first]
-            print(f"first difference at step {first}: {', '.join(differ)} (a.* = {args.design[0]}, "
-                  f"b.* = {args.gate[0]})")
-        print_result(result)
-    return result.exit_code
+        _print_run(run, args)
+    written = write_outputs(run, args)
+    for message in written.errors:
+        print(f"error: {message}", file=sys.stderr)
+    code = run.exit_code
+    if getattr(args, "replay", False) and written.trace_json:
+        failing = {n: p for n, p in written.trace_json.items() if run.result.get(n).status == FAIL}
+        if failing and not replay_failures(failing, to_stderr=args.json):
+            code = EXIT_ERROR   # the simulator does not reproduce the counterexample
+    return EXIT_ERROR if written.errors else code
+
+
+def _certificate_dirs(path: str) -> list[str]:
+    """``path`` itself when it is a certificate, else the certificates directly inside it."""
+    if os.path.isfile(os.path.join(path, "manifest.json")):
+        return [path]
+    if not os.path.isdir(path):
+        raise UsageError(f"no such certificate folder: {path}")
+    found = sorted(os.path.join(path, d) for d in os.listdir(path)
+                   if os.path.isfile(os.path.join(path, d, "manifest.json")))
+    if not found:
+        raise UsageError(f"{path} holds no certificate (no manifest.json in it or in its subfolders)")
+    return found
 
 
 def cmd_check_proof(args: argparse.Namespace) -> int:
-    from hwverify.kernel.certdir import check_certificate_dir
-    report = check_certificate_dir(args.directory, solver=args.solver, timeout=args.timeout)
-    print(report)
-    return 0 if report.ok else 1
+    """Exit 0 when every certificate is verified, 2 when one is rejected, 16 when one is unreadable."""
+    reports = [(d, check_certificate_dir(d, solver=args.solver, timeout=args.timeout))
+               for d in _certificate_dirs(args.directory)]
+    unreadable = [d for d, r in reports if getattr(r, "unreadable", False)]
+    if args.json:
+        print(json.dumps({"status": "PASS" if all(r.ok for _, r in reports) else "FAIL",
+                          "certificates": [{"path": d, "verified": r.ok, "what": r.what, "details": r.details}
+                                           for d, r in reports]}))
+    else:
+        for d, r in reports:
+            print(f"{d}: {r}")
+    if unreadable:
+        return EXIT_ERROR
+    return 0 if all(r.ok for _, r in reports) else EXIT_CODES[FAIL]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a project file's or .sby file's tasks; print each as it finishes, then a summary."""
+    path = args.sby_file
+    is_sby = not path.endswith(".toml")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    written = Written()
+    quiet = args.json
+
+    def task_done(run: RunResult) -> None:
+        if is_sby:
+            log = sby_lines(run)
+            if not quiet:
+                print_lines(log, sys.stdout)
+            write_sby_workdir(run, written, run.task.name, log)
+        else:
+            if not quiet:
+                print(f"[{run.task.name}] {run.status} rc={runs_exit_code([run])} ({run.wall:.1f} s)", flush=True)
+                print_lines([f"[{run.task.name}]   {line}" for line in property_lines(run)], sys.stdout)
+            write_task_traces(run, written, os.path.join(OUTPUT_ROOT, safe_name(stem), safe_name(run.task.name)))
+        if not quiet:
+            tables = trace_tables(run, args.all_signals)
+            if tables:
+                print(tables, end="", flush=True)
+
+    if is_sby:
+        code, runs = run_sby(path, args.tasks, solver=args.solver or "bitwuzla", check=not args.no_check,
+                             timeout=args.timeout, jobs=args.jobs or 1, on_done=task_done)
+    else:
+        code, runs = run_project(path, args.tasks, jobs=args.jobs, solver=args.solver, check=not args.no_check,
+                                 timeout=args.timeout, on_done=task_done)
+    if args.json:
+        print(json.dumps(run_json(runs)))
+    elif len(runs) > 1 or not is_sby:
+        print_lines(summary_lines(runs), sys.stdout)
+    if args.junit:
+        cases = [task_junit_case(r) for r in runs]
+        write_run_junit(args.junit, os.path.basename(path), cases, written)
+    for message in written.errors:
+        print(f"error: {message}", file=sys.stderr)
+    return code if not written.errors or code == 130 else code | EXIT_ERROR
+
+
+COMMANDS = {"bmc": cmd_verify, "prove": cmd_verify, "cover": cmd_verify, "equiv": cmd_verify,
+            "check-proof": cmd_check_proof, "run": cmd_run, "cosim": run_cosim, "replay": run_replay,
+            "fuzz": run_fuzz}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    Parser.json_errors = "--json" in argv
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        if args.command == "check-proof":
-            return cmd_check_proof(args)
-        if args.command == "run":
-            outcomes: list
-            if args.sby_file.endswith(".toml"):
-                from hwverify.run.project import run_project
-                code, outcomes = run_project(args.sby_file, args.tasks, check=not args.no_check, jobs=args.jobs,
-                                             solver=args.solver)
-            else:
-                from hwverify.run.sby import run_sby
-                code, outcomes = run_sby(args.sby_file, args.tasks, solver=args.solver or "bitwuzla",
-                                         check=not args.no_check)
-            if args.junit:
-                from hwverify.report.junit import JUnitCase, write_junit
-                write_junit(args.junit, os.path.basename(args.sby_file),
-                            [JUnitCase(o.name or "default", "PASS" if o.retcode == 0 else o.status, o.seconds,
-                                       f"{o.status} (rc={o.retcode})", classname=os.path.basename(args.sby_file))
-                             for o in outcomes])
-            return code
-        if args.command in ("cosim", "replay"):
-            from hwverify.cosim.command import run_cosim, run_replay
-            return run_cosim(args) if args.command == "cosim" else run_replay(args)
-        if args.command == "fuzz":
-            from hwverify.fuzz.command import run as cmd_fuzz
-            return cmd_fuzz(args)
-        return cmd_verify(args)
+        args = parser.parse_args(argv)
+    except SystemExit as e:   # --help/--version exit 0; usage errors were printed by Parser.error
+        return e.code if isinstance(e.code, int) else EXIT_ERROR
+    if args.command is None:
+        parser.print_help()
+        return 0
+    as_json = getattr(args, "json", False)
+    try:
+        return COMMANDS[args.command](args)
     except HwverifyError as e:
         if args.debug:
             raise
-        print(f"error: {e}", file=sys.stderr)
+        _report_error(e, as_json)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
     except Exception as e:  # noqa: BLE001 - a bug must still give a clean ERROR exit
         if args.debug:
             raise
-        print(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", file=sys.stderr)
+        _print_error(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)", None, as_json)
         return EXIT_ERROR
 
 

@@ -13,41 +13,37 @@ as a table (one row per signal, one column per step)::
     def test_fifo():
         prove(Fifo(depth=4), depth=20)
 
-Evidence is re-checked by the kernel (``check=False`` skips it). As with
+They go through the run layer like the CLI (``hwverify.run.verify``): the
+engine runs in a worker process (``isolate=False`` keeps it in-process) and
+evidence is re-checked by the kernel (``check=False`` skips it). As with
 SBY's smtbmc, assertions that are not inductive on their own are proved as
 one conjunction (each may rely on the others): k-induction does that itself.
 """
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
-from hwverify.prover.result import FAIL, PASS, EngineOptions, Result
+from hwverify.frontend.amaranth import lower_amaranth
+from hwverify.prover.result import FAIL, PASS, Mode, Result
+from hwverify.report.console import print_trace, visible_signals
+from hwverify.run.session import RunResult, verify
+from hwverify.run.task import Task
+from hwverify.semantics.replay import annotate_trace
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["prove", "bmc", "lower", "format_failure"]
-
-_INTERNAL = re.compile(r"^(state|input)\d+$|^[$_]|(^|\.)\$")
 
 
 def lower(dut: Any) -> TransitionSystem:
     """``dut`` as a TransitionSystem (lowering an Amaranth design through yosys)."""
     if isinstance(dut, TransitionSystem):
         return dut
-    from hwverify.frontend.amaranth import lower_amaranth
     return lower_amaranth(dut)
-
-
-def _check(system: TransitionSystem, result: Result) -> None:
-    from hwverify.cli import check_evidence
-    check_evidence(system, result, None)
 
 
 def format_failure(system: TransitionSystem, result: Result, max_signals: int = 60) -> str:
     """Each property that did not pass, then its counterexample as a table."""
-    from hwverify.report.console import print_trace
-    from hwverify.semantics.replay import annotate_trace
     lines = [f"{result.status} ({result.engine}, {result.solver}) for {system.name}:"]
     tables = []
     for p in result.properties:
@@ -59,32 +55,32 @@ def format_failure(system: TransitionSystem, result: Result, max_signals: int = 
         lines.append(f"  {p.kind} {p.name}{where}: {p.status}{step}{why}")
         if p.trace is not None:
             annotate_trace(system, p.trace)
-            names = sorted({n for f in p.trace.signals for n in f if not _INTERNAL.search(n)})[:max_signals]
+            names = visible_signals(sorted({n for f in p.trace.signals for n in f}))[:max_signals]
             out = io.StringIO()
             print_trace(p.trace, out=out, names=names)
             tables.append(out.getvalue())
     return "\n".join(lines + tables)
 
 
-def _run(dut: Any, engine: str, depth: int, solver: str, check: bool, timeout: float | None) -> Result:
-    from hwverify.prover.registry import make_engine
+def _run(dut: Any, mode: Mode, engine: str | None, depth: int, solver: str, check: bool,
+         timeout: float | None, isolate: bool) -> Result:
     system = lower(dut)
-    options = EngineOptions(solver=solver, timeout=timeout)
-    result = make_engine(engine, system, options, mode="prove").check(depth)
-    if check:
-        _check(system, result)
-    if result.status != PASS:
-        raise AssertionError(format_failure(system, result))
-    return result
+    run: RunResult = verify(Task(system=system, mode=mode, engine=engine, depth=depth, solver=solver, check=check,
+                                 timeout=timeout, isolate=isolate, name=system.name))
+    if run.error is not None:
+        raise run.error
+    if run.status != PASS:
+        raise AssertionError(format_failure(system, run.result))
+    return run.result
 
 
 def prove(dut: Any, depth: int = 20, engine: str = "kind", *, solver: str = "bitwuzla",
-          check: bool = True, timeout: float | None = None) -> Result:
+          check: bool = True, timeout: float | None = None, isolate: bool = True) -> Result:
     """Prove every assertion of ``dut`` (k-induction up to ``depth``); raise AssertionError otherwise."""
-    return _run(dut, engine, depth, solver, check, timeout)
+    return _run(dut, Mode.PROVE, engine, depth, solver, check, timeout, isolate)
 
 
 def bmc(dut: Any, depth: int, *, solver: str = "bitwuzla", check: bool = True,
-        timeout: float | None = None) -> Result:
+        timeout: float | None = None, isolate: bool = True) -> Result:
     """Check every assertion of ``dut`` for steps 0..``depth``; raise AssertionError on a counterexample."""
-    return _run(dut, "bmc", depth, solver, check, timeout)
+    return _run(dut, Mode.BMC, "bmc", depth, solver, check, timeout, isolate)

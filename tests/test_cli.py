@@ -116,8 +116,8 @@ def test_usage_errors(tmp_path, capsys):
 
 
 def test_check_proof_rejects_a_broken_directory(tmp_path, capsys):
-    assert main(["check-proof", str(tmp_path)]) == 1
-    assert "NOT VERIFIED" in capsys.readouterr().out
+    assert main(["check-proof", str(tmp_path)]) == 16   # nothing readable to check
+    assert "holds no certificate" in capsys.readouterr().err
 
 
 def test_junit_output(tmp_path, capsys):

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from hwverify.errors import FrontendError
-from hwverify.run.project import load_project, run_project
+from hwverify.cli import main
+from hwverify.run.project import load_project, run_project, task_retcode
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DESIGNS = os.path.join(ROOT, "designs")
@@ -54,14 +55,17 @@ def test_run_verdicts_expectations_and_exit_code(tmp_path, jobs, capsys):
         top = "counter"
         mode = "bmc"
     """)
-    code, summaries = run_project(path, jobs=jobs)
-    got = {s.name: (s.status, s.retcode) for s in summaries}
+    code, runs = run_project(path, jobs=jobs)
+    got = {r.task.name: (r.status, task_retcode(r.status, r.task.expect)) for r in runs}
     assert got == {"good": ("PASS", 0), "bad_expected": ("FAIL", 0), "bad_unexpected": ("FAIL", 2)}
     assert code == 2
+    assert [r.task.name for r in runs] == ["good", "bad_expected", "bad_unexpected"]   # file order
+    assert {p.depth for r in runs if r.status == "FAIL" for p in r.properties if p.status == "FAIL"} == {10}
+    assert main(["run", path, "-j", str(jobs)]) == 2
     out = capsys.readouterr().out
     assert "summary:" in out and "UNEXPECTED" in out
     assert "at step 10" in out           # counter_bug's first failing step, from the kernel-checked trace
-    assert [s.name for s in summaries] == ["good", "bad_expected", "bad_unexpected"]   # file order
+    assert "counterexample for" in out   # a failing task prints its table
 
 
 def test_task_selection_and_design_error_is_that_tasks_error(tmp_path):
@@ -76,12 +80,12 @@ def test_task_selection_and_design_error_is_that_tasks_error(tmp_path):
         design = "{COUNTER}"
         top = "counter"
     """)
-    code, summaries = run_project(path)
-    assert [(s.name, s.status, s.retcode) for s in summaries] == [("broken", "ERROR", 16), ("good", "PASS", 0)]
+    code, runs = run_project(path)
+    assert [(r.task.name, r.status) for r in runs] == [("broken", "ERROR"), ("good", "PASS")]
     assert code == 16
-    assert any("broken.v:2" in line for line in summaries[0].lines)
-    code, summaries = run_project(path, ["good"])
-    assert code == 0 and [s.name for s in summaries] == ["good"]
+    assert "broken.v:2" in str(runs[0].error)
+    code, runs = run_project(path, ["good"])
+    assert code == 0 and [r.task.name for r in runs] == ["good"]
     with pytest.raises(FrontendError, match="no task named nope"):
         run_project(path, ["nope"])
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from hwverify.frontend.yosys import yosys_available
+from hwverify.report.tasks import sby_lines
 from hwverify.run.sby import parse_sby, run_sby
 
 ROOT = Path(__file__).resolve().parent.parent / "designs" / "sby"
@@ -33,25 +34,23 @@ def test_task_filters(tmp_path):
 
 
 @pytest.mark.parametrize("path", SBY_FILES, ids=lambda p: p.stem)
-def test_sby_file_meets_its_expectations(path, monkeypatch):
-    monkeypatch.chdir(path.parent)
-    out = io.StringIO()
-    code, outcomes = run_sby(path.name, out=out)
-    assert code == 0, out.getvalue()
-    assert all(o.retcode == 0 for o in outcomes)
+def test_sby_file_meets_its_expectations(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)   # SBY's work folders <name>_<task>/ land in the current folder
+    code, runs = run_sby(str(path))
+    assert code == 0, [(r.task.name, r.status, str(r.error)) for r in runs]
+    assert all(r.status in r.task.expect for r in runs)
 
 
 def test_unknown_task_and_bad_option(tmp_path):
     from hwverify.errors import FrontendError
     with pytest.raises(FrontendError, match="no task named nope"):
-        run_sby(str(ROOT / "counter_past.sby"), ["nope"], out=io.StringIO())
+        run_sby(str(ROOT / "counter_past.sby"), ["nope"])
     f = tmp_path / "bad.sby"
     f.write_text("[options]\nmode bmc\nfrobnicate 3\n[engines]\nsmtbmc\n[script]\nread -formal a.sv\n"
                  "[files]\n" + str(ROOT.parent / "sv" / "counter_past.sv") + "\n")
-    out = io.StringIO()
-    code, (o,) = run_sby(str(f), out=out)
-    assert o.status == "ERROR" and code == 16
-    assert "bad.sby:3: unknown option 'frobnicate'" in out.getvalue()
+    code, (run,) = run_sby(str(f))
+    assert run.status == "ERROR" and code == 16
+    assert "bad.sby:3: unknown option 'frobnicate'" in str(run.error)
 
 
 def _sby_verdicts(path: Path, workdir: Path) -> dict[str, tuple[str, int | None]]:
@@ -80,13 +79,14 @@ def _sby_verdicts(path: Path, workdir: Path) -> dict[str, tuple[str, int | None]
 @pytest.mark.parametrize("path", SBY_FILES, ids=lambda p: p.stem)
 def test_same_verdicts_as_symbiyosys(path, tmp_path, monkeypatch):
     theirs = _sby_verdicts(path, tmp_path)
-    monkeypatch.chdir(path.parent)
-    _, outcomes = run_sby(path.name, out=io.StringIO())
-    for o in outcomes:
-        task = o.name[len(path.stem) + 1:]
+    monkeypatch.chdir(tmp_path)
+    _, runs = run_sby(str(path))
+    for run in runs:
+        task = run.task.name[len(path.stem) + 1:]
+        lines = sby_lines(run)
         steps = [int(s) for s in re.findall(r"summary: (?:failed assertion|reached cover statement).* step (\d+)",
-                                            "\n".join(o.lines))]
-        assert (o.status, min(steps) if steps else None) == theirs[task], (task, o.lines)
+                                            "\n".join(lines))]
+        assert (run.status, min(steps) if steps else None) == theirs[task], (task, lines)
 
 
 def test_run_writes_junit(tmp_path):

@@ -21,9 +21,10 @@ import time
 import pytest
 
 from hwverify.cli import main
-from hwverify.errors import ProverError, SemanticsError
+from hwverify.errors import ProverError, UsageError, SemanticsError
 from hwverify.kernel import check_certificate, check_trace
-from hwverify.run.portfolio import Portfolio, parse_members
+from hwverify.run.portfolio import Portfolio
+from hwverify.run.task import parse_members
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, PropertyResult, Result
 from hwverify.prover.solvers import SAT, UNSAT, register
@@ -329,7 +330,7 @@ def test_progress_is_relayed_from_the_child():
 def test_default_portfolio_decides_and_evidence_checks():
     for design, status in ((holds, PASS), (fails_at_3, FAIL), (needs_each_other, PASS)):
         system = design()
-        r = make_engine("portfolio", system, EngineOptions(), "prove").check(8)
+        r = Portfolio(system, EngineOptions(), "prove").check(8)
         assert r.status == status and r.engine == "portfolio"
         assert set(r.stats["members"]) == {"kind/bitwuzla", "kind/cvc5"}
         assert evidence_ok(system, r)
@@ -374,7 +375,7 @@ def test_portfolio_contradiction_is_an_error():
 
 
 def test_portfolio_members_are_checked_up_front():
-    with pytest.raises(ProverError, match="ENGINE/SOLVER"):
+    with pytest.raises(UsageError, match="ENGINE/SOLVER"):
         parse_members("kind")
     with pytest.raises(ProverError, match="cannot be used for bmc"):
         Portfolio(fails_at_3(), EngineOptions(), "bmc", [("kind", "bitwuzla")])

@@ -56,22 +56,22 @@ def run_replay(args: argparse.Namespace) -> int:
     return 0 if res.status == "pass" else 1
 
 
-def design_record(args: argparse.Namespace) -> dict | None:
+def design_record(task) -> dict | None:
     """The ``design`` key of a trace written by ``bmc``/``prove``: enough to rebuild it for replay."""
-    files = [os.path.abspath(f) for f in args.design]
-    if not all(f.endswith((".v", ".sv", ".vh", ".svh")) for f in files):
+    files = [os.path.abspath(f) for f in task.design]
+    if not files or not all(f.endswith((".v", ".sv", ".vh", ".svh")) for f in files):
         return None
-    frontend = args.frontend or ("yosys" if any(f.endswith((".sv", ".svh")) for f in files) else "pyverilog")
-    return {"files": files, "top": args.top, "frontend": frontend, "defines": _defines(args),
-            "include_dirs": [os.path.abspath(d) for d in args.include]}
+    frontend = task.frontend or ("yosys" if any(f.endswith((".sv", ".svh")) for f in files) else "pyverilog")
+    return {"files": files, "top": task.top, "frontend": frontend, "defines": dict(task.defines),
+            "include_dirs": [os.path.abspath(d) for d in task.include]}
 
 
-def replay_failures(result, args: argparse.Namespace, paths: dict[str, str]) -> bool:
+def replay_failures(paths: dict[str, str], to_stderr: bool = False) -> bool:
     """Replay every FAIL trace written to ``paths`` (property -> JSON); False if one is not reproduced."""
     from hwverify.cosim.replay import replay, replay_summary
     ok = True
     for name, path in paths.items():
         res = replay(path)
-        print(replay_summary(res), file=sys.stderr if args.json else sys.stdout)
+        print(replay_summary(res), file=sys.stderr if to_stderr else sys.stdout)
         ok = ok and res.status == "pass"
     return ok

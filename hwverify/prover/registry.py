@@ -1,32 +1,86 @@
-"""Engines by name, and which CLI mode each may serve."""
+"""The engines, once: each declares its name, the modes it serves and how it is built.
+
+Every entry point reaches an engine through ``make_engine`` (in practice
+through ``hwverify.run``), so a new engine is one module plus one line in
+``ENGINES``. The mode table says which engine runs a mode by default and
+which (engine, solver) pairs a portfolio races; the portfolio itself is a
+runner over worker processes (``hwverify.run.portfolio``), not an engine.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 from hwverify.errors import ProverError
 from hwverify.prover.bmc import BMC
 from hwverify.prover.engine import Engine
+from hwverify.prover.equiv import EquivEngine
 from hwverify.prover.kind import KInduction
-from hwverify.prover.result import EngineOptions
+from hwverify.prover.result import EngineOptions, Mode
 from hwverify.semantics.system import TransitionSystem
 
-ENGINES = {"bmc": ("bmc", "prove"), "kind": ("prove",), "cover": ("cover",), "portfolio": ("bmc", "prove", "cover"),
-           "equiv": ("prove",)}
+__all__ = ["EngineSpec", "ENGINES", "DEFAULT_ENGINE", "PORTFOLIO_MEMBERS", "make_engine", "engines_for",
+           "check_engine"]
+
+Builder = Callable[[TransitionSystem, EngineOptions, Mode], Engine]
 
 
-def make_engine(name: str, system: TransitionSystem, options: EngineOptions, mode: str = "prove") -> Engine:
-    """The engine ``name`` for ``mode`` (bmc, prove or cover), or a ProverError saying why not."""
+@dataclass(frozen=True)
+class EngineSpec:
+    """An engine as the registry knows it."""
+
+    name: str
+    modes: frozenset[Mode]
+    build: Builder
+    summary: str
+
+
+def _spec(name: str, modes: tuple[Mode, ...], build: Builder, summary: str) -> EngineSpec:
+    return EngineSpec(name, frozenset(modes), build, summary)
+
+
+ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
+    _spec("bmc", (Mode.BMC, Mode.PROVE, Mode.EQUIV), lambda s, o, m: BMC(s, o),
+          "bounded model checking: assertions hold for steps 0..depth"),
+    _spec("kind", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: KInduction(s, o),
+          "k-induction with simple-path constraints, up to k = depth"),
+    _spec("cover", (Mode.COVER,), lambda s, o, m: BMC(s, o, covers=True),
+          "BMC over cover goals: a trace reaching each"),
+    _spec("equiv", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: EquivEngine(s, o),
+          "signal correspondence (inductive register equalities), then strengthened k-induction"),
+)}
+
+DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover", Mode.EQUIV: "equiv"}
+
+# Two members: the machines we target have two cores. k-induction's base case is BMC,
+# so the prove portfolio finds counterexamples as well as proofs.
+PORTFOLIO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
+    Mode.PROVE: [("kind", "bitwuzla"), ("kind", "cvc5")],
+    Mode.BMC: [("bmc", "bitwuzla"), ("bmc", "cvc5")],
+    Mode.COVER: [("cover", "bitwuzla"), ("cover", "cvc5")],
+    Mode.EQUIV: [("equiv", "bitwuzla"), ("kind", "cvc5")],
+}
+
+
+def engines_for(mode: Mode | str) -> list[str]:
+    """The engines that can serve ``mode``."""
+    return [n for n, s in ENGINES.items() if Mode(mode) in s.modes]
+
+
+def check_engine(name: str, mode: Mode | str) -> None:
+    """Raise a ProverError naming the alternatives unless ``name`` can serve ``mode``."""
     if name not in ENGINES:
         raise ProverError(f"unknown engine {name!r}; known engines: {', '.join(ENGINES)}")
-    if mode not in ENGINES[name]:
-        raise ProverError(f"engine {name!r} cannot be used for {mode}")
-    props = system.covers if mode == "cover" else system.asserts
-    if not props:
-        raise ProverError(f"the design has no {'cover goals' if mode == 'cover' else 'assertions'} to check")
-    if name == "kind":
-        return KInduction(system, options)
-    if name == "equiv":  # local import, like the portfolio's
-        from hwverify.prover.equiv import EquivEngine
-        return EquivEngine(system, options)
-    if name == "portfolio":  # local import: the portfolio's workers build their engines through this registry
-        from hwverify.run.portfolio import Portfolio
-        return Portfolio(system, options, mode)
-    return BMC(system, options, covers=(mode == "cover"))
+    if Mode(mode) not in ENGINES[name].modes:
+        raise ProverError(f"engine {name!r} cannot be used for {Mode(mode)} "
+                          f"(engines for {Mode(mode)}: {', '.join(engines_for(mode))})")
+
+
+def make_engine(name: str, system: TransitionSystem, options: EngineOptions,
+                mode: Mode | str = Mode.PROVE) -> Engine:
+    """The engine ``name`` for ``mode`` over ``system``, or a ProverError saying why not."""
+    check_engine(name, mode)
+    mode = Mode(mode)
+    if not (system.covers if mode is Mode.COVER else system.asserts):
+        raise ProverError(f"the design has no {'cover goals' if mode is Mode.COVER else 'assertions'} to check")
+    return ENGINES[name].build(system, options, mode)

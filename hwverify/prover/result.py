@@ -9,14 +9,42 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Callable
 
 from hwverify.errors import SourceLoc
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.trace import Trace
 
-PASS, FAIL, UNKNOWN, TIMEOUT, ERROR = "PASS", "FAIL", "UNKNOWN", "TIMEOUT", "ERROR"
+
+
+class Status(StrEnum):
+    """A verdict. A ``StrEnum``: equal to its name as a string, so JSON and old comparisons keep working."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    UNKNOWN = "UNKNOWN"
+    TIMEOUT = "TIMEOUT"
+    ERROR = "ERROR"
+
+
+class Mode(StrEnum):
+    """What a run checks: assertions to a bound, assertions unbounded, cover goals, or two designs' outputs."""
+
+    BMC = "bmc"
+    PROVE = "prove"
+    COVER = "cover"
+    EQUIV = "equiv"
+
+    @property
+    def property_kind(self) -> str:
+        """The kind of property this mode decides (``cover`` or ``assert``)."""
+        return "cover" if self is Mode.COVER else "assert"
+
+
+PASS, FAIL, UNKNOWN, TIMEOUT, ERROR = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.TIMEOUT, Status.ERROR
 EXIT_CODES = {PASS: 0, FAIL: 2, UNKNOWN: 4, TIMEOUT: 8, ERROR: 16}
+EXIT_INTERRUPTED = 130  # Ctrl-C: what was decided is printed, the rest is UNKNOWN (the shell's 128 + SIGINT)
 
 
 @dataclass

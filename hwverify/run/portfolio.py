@@ -27,54 +27,39 @@ from multiprocessing.connection import wait
 from typing import Sequence
 
 from hwverify.errors import ProverError
-from hwverify.prover.engine import Engine
-from hwverify.prover.registry import ENGINES
-from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions,
-                                    PropertyResult, Result)
+from hwverify.kernel import check_certificate, check_trace
+from hwverify.prover.registry import PORTFOLIO_MEMBERS, check_engine
+from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, Mode, PropertyResult,
+                                    Result)
 from hwverify.prover.solvers import make_solver
 from hwverify.run.worker import Worker
 from hwverify.semantics.system import Property, TransitionSystem
 
-# Two members: the machines we target have two cores. k-induction's base case is BMC,
-# so the prove portfolio finds counterexamples as well as proofs.
-DEFAULT_MEMBERS: dict[str, list[tuple[str, str]]] = {
-    "prove": [("kind", "bitwuzla"), ("kind", "cvc5")],
-    "bmc": [("bmc", "bitwuzla"), ("bmc", "cvc5")],
-    "cover": [("cover", "bitwuzla"), ("cover", "cvc5")],
-}
 # When no member decides, the most informative non-verdict is reported.
 _UNDECIDED_RANK = {UNKNOWN: 0, TIMEOUT: 1, ERROR: 2}
 
 
-def parse_members(spec: str) -> list[tuple[str, str]]:
-    """``"kind/bitwuzla,bmc/cvc5"`` -> ``[("kind", "bitwuzla"), ("bmc", "cvc5")]``."""
-    members = []
-    for item in spec.split(","):
-        engine, sep, solver = item.strip().partition("/")
-        if not sep or not engine or not solver:
-            raise ProverError(f"portfolio member must be ENGINE/SOLVER (e.g. kind/cvc5), not {item.strip()!r}")
-        members.append((engine, solver))
-    return members
+class Portfolio:
+    """Run ``members`` (engine, solver) in parallel worker processes; first vetted verdict wins.
 
-
-class Portfolio(Engine):
-    """Run ``members`` (engine, solver) in parallel worker processes; first vetted verdict wins."""
+    A runner over workers, not an engine: it has no solver of its own and
+    returns the members' results (with their evidence) merged per property.
+    """
 
     name = "portfolio"
 
-    def __init__(self, system: TransitionSystem, options: EngineOptions | None = None, mode: str = "prove",
-                 members: Sequence[tuple[str, str]] | None = None, *, vet: str = "traces",
-                 grace: float | None = None, start_method: str | None = None):
-        self.mode = mode
-        self.members = list(members if members is not None else DEFAULT_MEMBERS[mode])
+    def __init__(self, system: TransitionSystem, options: EngineOptions | None = None,
+                 mode: Mode | str = Mode.PROVE, members: Sequence[tuple[str, str]] | None = None, *,
+                 vet: str = "traces", grace: float | None = None, start_method: str | None = None):
+        self.mode = Mode(mode)
+        self.members = list(members if members is not None else PORTFOLIO_MEMBERS[self.mode])
         if not self.members:
             raise ProverError("a portfolio needs at least one member")
         for engine, solver in self.members:
-            if engine == "portfolio" or engine not in ENGINES:
-                known = ", ".join(e for e in ENGINES if e != "portfolio")
-                raise ProverError(f"portfolio member {engine}/{solver}: unknown engine {engine!r}; known: {known}")
-            if mode not in ENGINES[engine]:
-                raise ProverError(f"portfolio member {engine}/{solver}: engine {engine!r} cannot be used for {mode}")
+            try:
+                check_engine(engine, self.mode)
+            except ProverError as e:
+                raise ProverError(f"portfolio member {engine}/{solver}: {e}") from None
             make_solver(solver).close()  # an unknown or missing solver is a usage error, reported up front
         if vet not in ("traces", "all", "none"):
             raise ProverError(f"vet must be 'traces', 'all' or 'none', not {vet!r}")
@@ -82,17 +67,16 @@ class Portfolio(Engine):
             raise ProverError("portfolio members must differ")
         self.vet, self.grace, self.start_method = vet, grace, start_method
         # No cone of influence here: each member computes its own in its process.
-        self.original = self.system = system
+        self.system = system
         self.options = options or EngineOptions()
-        if not (system.covers if mode == "cover" else system.asserts):
-            raise ProverError(f"the design has no {'cover goals' if mode == 'cover' else 'assertions'} to check")
+        if not (system.covers if self.mode is Mode.COVER else system.asserts):
+            raise ProverError(f"the design has no {'cover goals' if self.mode is Mode.COVER else 'assertions'} "
+                              "to check")
         system.validate()
+        self.workers: list[Worker] = []
 
-    def properties_of(self, system: TransitionSystem) -> list[Property]:
-        return list(system.covers if self.mode == "cover" else system.asserts) + list(system.justice)
-
-    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:  # pragma: no cover - check() is whole
-        raise NotImplementedError
+    def properties(self) -> list[Property]:
+        return list(self.system.covers if self.mode is Mode.COVER else self.system.asserts) + list(self.system.justice)
 
     def check(self, bound: int) -> Result:
         """Race the members to ``bound``; kill the rest once every property is decided."""
@@ -101,7 +85,8 @@ class Portfolio(Engine):
         decided: dict[str, tuple[str, PropertyResult]] = {}
         seen: dict[str, list[tuple[str, PropertyResult, bool]]] = {p.name: [] for p in props}
         stats: dict[str, dict] = {}
-        workers = []
+        workers = self.workers
+        interrupted = False
         try:
             for engine, solver in self.members:
                 label = f"{engine}/{solver}"
@@ -120,15 +105,20 @@ class Portfolio(Engine):
                         self._merge(w.label, r, decided, seen, others_left=bool(pending))
             for w in pending:
                 stats[w.label] = {"status": "killed", "time": round(time.monotonic() - w.started, 4)}
+        except KeyboardInterrupt:  # Ctrl-C: keep what was decided, the rest is UNKNOWN
+            interrupted = True
         finally:
             for w in workers:
                 w.kill()
         if not decided and all(w.raised is not None for w in workers):
             raise workers[0].raised  # every member failed to set up: a usage error, not a result
-        results = [decided[p.name][1] if p.name in decided else self._undecided(p, seen[p.name]) for p in props]
+        results = [decided[p.name][1] if p.name in decided
+                   else PropertyResult(p.name, p.kind, UNKNOWN, loc=p.loc, reason="interrupted") if interrupted
+                   else self._undecided(p, seen[p.name]) for p in props]
         winners = sorted({label for label, r in decided.values() if r.status in (PASS, FAIL)})
         solver = "+".join(winners or (f"{e}/{s}" for e, s in self.members))
-        return Result(self.name, solver, results, time.monotonic() - start, {"members": stats})
+        stats = {"members": stats, **({"interrupted": True} if interrupted else {})}
+        return Result(self.name, solver, results, time.monotonic() - start, stats)
 
     def _relay(self, label: str):
         if self.options.progress is None:
@@ -164,7 +154,6 @@ class Portfolio(Engine):
 
     def _rejected(self, p: PropertyResult) -> str:
         """The kernel's objection to ``p``'s evidence ('' if it accepts or there is none)."""
-        from hwverify.kernel import check_certificate, check_trace
         if p.certificate is not None and self.vet == "all":
             report = check_certificate(self.system, p.certificate)
         elif p.trace is not None and self.vet != "none":

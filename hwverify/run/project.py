@@ -31,21 +31,37 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-import time
 import tomllib
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from multiprocessing import get_context
-from typing import Any, Callable, Sequence, TextIO
+from dataclasses import dataclass
+from typing import Any, Sequence
 
-from hwverify.errors import FrontendError, HwverifyError, SourceLoc
-from hwverify.run.sby import task_retcode
+from hwverify.errors import FrontendError, SourceLoc
+from hwverify.prover.registry import ENGINES, engines_for
+from hwverify.prover.result import Mode, Status
+from hwverify.run.executor import run_tasks
+from hwverify.run.session import RunResult
+from hwverify.run.task import PORTFOLIO, Task
 
-__all__ = ["ProjectTask", "Project", "load_project", "run_project", "TaskSummary"]
+__all__ = ["Project", "load_project", "select_tasks", "task_retcode", "runs_exit_code", "run_project"]
 
-MODES = {"bmc": "bmc", "prove": "kind", "cover": "cover"}
-STATUSES = ("PASS", "FAIL", "UNKNOWN", "TIMEOUT", "ERROR")
+RETCODE_UNEXPECTED = {Status.PASS: 1, Status.FAIL: 2, Status.UNKNOWN: 4, Status.TIMEOUT: 8, Status.ERROR: 16}
+STATUSES = tuple(s.value for s in Status)
+MODES = tuple(m.value for m in Mode if m is not Mode.EQUIV)
+
+
+def task_retcode(status: str, expect: Sequence[str]) -> int:
+    """SBY's per-task return code: 0 when ``status`` is expected, else the code of the status."""
+    return 0 if status in expect else RETCODE_UNEXPECTED[Status(status)]
+
+
+def runs_exit_code(runs: Sequence[RunResult]) -> int:
+    """SBY's rule: the bitwise OR of the tasks' return codes; 130 if Ctrl-C stopped the run."""
+    if any(r.interrupted for r in runs):
+        return 130
+    code = 0
+    for r in runs:
+        code |= task_retcode(r.status, r.task.expect)
+    return code
 PROJECT_KEYS = {"solver": str, "timeout": (int, float), "jobs": int, "depth": int, "engine": str,
                 "frontend": str}
 TASK_KEYS: dict[str, Any] = {
@@ -58,44 +74,10 @@ TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "
 
 
 @dataclass
-class ProjectTask:
-    """One named task, with paths already resolved against the project file."""
-
-    name: str
-    design: list[str]
-    line: int
-    top: str | None = None
-    frontend: str | None = None
-    mode: str = "prove"
-    engine: str | None = None
-    depth: int = 20
-    solver: str = "bitwuzla"
-    timeout: float | None = None
-    expect: list[str] = field(default_factory=lambda: ["PASS"])
-    asserts: list[str] = field(default_factory=list)
-    assumes: list[str] = field(default_factory=list)
-    covers: list[str] = field(default_factory=list)
-    defines: dict[str, str] = field(default_factory=dict)
-    include: list[str] = field(default_factory=list)
-    multiclock: bool = False
-
-
-@dataclass
 class Project:
     path: str
-    tasks: list[ProjectTask]
+    tasks: list[Task]
     jobs: int = 1
-
-
-@dataclass
-class TaskSummary:
-    """What a task's run came to: picklable, so it can come back from a worker process."""
-
-    name: str
-    status: str
-    retcode: int
-    seconds: float
-    lines: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------- reading
@@ -166,7 +148,7 @@ def load_project(path: str) -> Project:
     return Project(path, out, jobs)
 
 
-def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: dict) -> ProjectTask:
+def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: dict) -> Task:
     table = f"tasks.{name}"
     header = _key_line(text, table, None)
     if not isinstance(body, dict):
@@ -197,10 +179,9 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
     mode = merged.get("mode", "prove")
     if mode not in MODES:
         raise FrontendError(f"task {name!r}: mode {mode!r} is not one of {', '.join(MODES)}", loc("mode"))
-    from hwverify.prover.registry import ENGINES
     engine = merged.get("engine")
-    if engine is not None and (engine not in ENGINES or mode not in ENGINES[engine]):
-        usable = [e for e, modes in ENGINES.items() if mode in modes]
+    if engine is not None and engine != PORTFOLIO and (engine not in ENGINES or Mode(mode) not in ENGINES[engine].modes):
+        usable = engines_for(mode) + [PORTFOLIO]
         raise FrontendError(f"task {name!r}: engine {engine!r} cannot run mode {mode} "
                             f"(engines for {mode}: {', '.join(usable)})", loc("engine"))
     if merged.get("depth", 20) < 0:
@@ -215,9 +196,9 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
     for k, v in defines.items():
         if not isinstance(v, (str, int)):
             raise FrontendError(f"task {name!r}: define {k!r} must be a string or integer", loc("defines"))
-    return ProjectTask(
-        name=name, design=resolved, line=header or 1, top=merged.get("top"), frontend=merged.get("frontend"),
-        mode=mode, engine=merged.get("engine"), depth=merged.get("depth", 20),
+    return Task(
+        name=name, design=resolved, top=merged.get("top"), frontend=merged.get("frontend"),
+        mode=Mode(mode), engine=merged.get("engine"), depth=merged.get("depth", 20),
         solver=merged.get("solver", "bitwuzla"), timeout=merged.get("timeout"), expect=expect_list,
         asserts=list(merged.get("asserts", [])), assumes=list(merged.get("assumes", [])),
         covers=list(merged.get("covers", [])), defines={k: str(v) for k, v in defines.items()},
@@ -225,96 +206,29 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
         multiclock=bool(merged.get("multiclock", False)))
 
 
-# ----------------------------------------------------------------------- running
-def run_task(task: ProjectTask, check: bool = True) -> TaskSummary:
-    """Load, check and kernel-verify one task; design problems are the task's ERROR, not an exception."""
-    from hwverify.frontend.load import load_system
-    from hwverify.prover.registry import make_engine
-    from hwverify.prover.result import EngineOptions
-    start = time.monotonic()
-    lines: list[str] = []
-    try:
-        system = load_system(task.design, top=task.top, frontend=task.frontend, defines=task.defines,
-                             include_dirs=task.include, asserts=task.asserts, assumes=task.assumes,
-                             covers=task.covers, multiclock=task.multiclock)
-        options = EngineOptions(solver=task.solver, timeout=task.timeout)
-        engine = task.engine or MODES[task.mode]
-        if task.timeout is not None and engine != "portfolio":
-            # a solver that ignores its limit must not hold the whole run: the worker is killed
-            from hwverify.run.worker import run_isolated
-            result = run_isolated(system, engine, options, task.depth, task.mode)
-        else:
-            result = make_engine(engine, system, options, mode=task.mode).check(task.depth)
-        if check:
-            from hwverify.cli import check_evidence
-            check_evidence(system, result, None)
-        for p in result.properties:
-            where = f" ({p.loc})" if p.loc else ""
-            depth = f" at step {p.depth}" if p.status == "FAIL" and p.depth is not None else ""
-            why = f": {p.reason}" if p.reason and p.status not in ("PASS",) else ""
-            lines.append(f"{p.status:7} {p.name}{where}{depth}{why}")
-        status = result.status
-    except HwverifyError as e:
-        lines.append(f"error: {e}")
-        status = "ERROR"
-    retcode = task_retcode(status, task.expect)
-    return TaskSummary(task.name, status, retcode, time.monotonic() - start, lines)
-
-
-def run_project(path: str, names: Sequence[str] = (), out: TextIO | None = None, check: bool = True,
-                jobs: int | None = None, solver: str | None = None) -> tuple[int, list[TaskSummary]]:
-    """Run the named tasks (default: all) of the project at ``path``; return (exit code, summaries).
-
-    ``solver`` (the command line's ``--solver``) overrides the file's choice for every task.
-    """
-    out = out or sys.stdout
-    project = load_project(path)
+def select_tasks(project: Project, names: Sequence[str] = (), solver: str | None = None,
+                 timeout: float | None = None) -> list[Task]:
+    """The named tasks (default: all), with the command line's ``--solver``/``--timeout`` over the file's."""
     by_name = {t.name: t for t in project.tasks}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise FrontendError(f"no task named {', '.join(unknown)} (tasks: {', '.join(by_name)})", SourceLoc(path))
-    tasks = [by_name[n] for n in names] if names else project.tasks
-    if solver:
-        for t in tasks:
+        raise FrontendError(f"no task named {', '.join(unknown)} (tasks: {', '.join(by_name)})",
+                            SourceLoc(project.path))
+    tasks = [by_name[n] for n in names] if names else list(project.tasks)
+    for t in tasks:
+        if solver:
             t.solver = solver
-    jobs = max(1, min(jobs or project.jobs, len(tasks)))
-
-    def report(s: TaskSummary) -> None:
-        print(f"[{s.name}] {s.status} rc={s.retcode} ({s.seconds:.1f} s)", file=out, flush=True)
-        for line in s.lines:
-            print(f"[{s.name}]   {line}", file=out, flush=True)
-
-    summaries = _run_all(tasks, check, jobs, report)
-    code = 0
-    for s in summaries:
-        code |= s.retcode
-    width = max(len(s.name) for s in summaries)
-    print("summary:", file=out)
-    for s in summaries:
-        mark = "ok" if s.retcode == 0 else "UNEXPECTED"
-        print(f"  {s.name:<{width}}  {s.status:7}  {s.seconds:6.1f} s  {mark}", file=out)
-    return code, summaries
+        if timeout is not None:
+            t.timeout = timeout
+    return tasks
 
 
-def _run_all(tasks: list[ProjectTask], check: bool, jobs: int,
-             report: Callable[[TaskSummary], None]) -> list[TaskSummary]:
-    """Run tasks in order (jobs == 1) or in a pool of worker processes; report each as it finishes."""
-    if jobs == 1:
-        done = []
-        for t in tasks:
-            done.append(run_task(t, check))
-            report(done[-1])
-        return done
-    results: dict[str, TaskSummary] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = {pool.submit(run_task, t, check): t for t in tasks}
-        for fut in as_completed(futures):
-            t = futures[fut]
-            try:
-                s = fut.result()
-            except Exception as e:  # noqa: BLE001 - a dead worker is that task's ERROR, never a verdict
-                s = TaskSummary(t.name, "ERROR", task_retcode("ERROR", t.expect), 0.0,
-                                [f"error: worker failed: {type(e).__name__}: {e}"])
-            results[t.name] = s
-            report(s)
-    return [results[t.name] for t in tasks]
+def run_project(path: str, names: Sequence[str] = (), jobs: int | None = None, solver: str | None = None,
+                check: bool = True, timeout: float | None = None, on_done=None) -> tuple[int, list[RunResult]]:
+    """Run the named tasks (default: all) of the project at ``path``: (exit code, results in file order)."""
+    project = load_project(path)
+    tasks = select_tasks(project, names, solver=solver, timeout=timeout)
+    for t in tasks:
+        t.check = check
+    runs = run_tasks(tasks, jobs or project.jobs, on_done=on_done)
+    return runs_exit_code(runs), runs

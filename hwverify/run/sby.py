@@ -30,25 +30,29 @@ goals are checked (SBY checks assertions only along its cover traces);
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
-import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
-from typing import Sequence, TextIO
+from typing import Sequence
 
-from hwverify.errors import FrontendError, HwverifyError, SourceLoc
+from hwverify.errors import FrontendError, SourceLoc
+from hwverify.frontend.yosys import lower_with_yosys
+from hwverify.prover.result import Mode, Status
+from hwverify.run.executor import run_tasks
+from hwverify.run.project import STATUSES, runs_exit_code
+from hwverify.run.session import RunResult
+from hwverify.run.task import Task
+from hwverify.semantics.system import TransitionSystem
 
-__all__ = ["SbyFile", "SbyTask", "parse_sby", "run_sby", "TaskOutcome"]
+__all__ = ["SbyFile", "SbyTask", "parse_sby", "sby_tasks", "task_label", "SBY_ENGINES", "run_sby"]
 
-RETCODE_UNEXPECTED = {"PASS": 1, "FAIL": 2, "UNKNOWN": 4, "TIMEOUT": 8, "ERROR": 16}
-
-
-def task_retcode(status: str, expect: Sequence[str]) -> int:
-    """SBY's per-task return code: 0 when ``status`` is expected, else the code of the status."""
-    return 0 if status in expect else RETCODE_UNEXPECTED[status]
+# SBY's engines and their solvers/variants; all run as one of ours (reported, never silently)
+SBY_ENGINES = {"smtbmc": {"yices", "z3", "boolector", "bitwuzla", "cvc4", "cvc5", "mathsat", "dummy", "abc"},
+               "abc": {"bmc3", "sim3", "pdr"}, "btor": {"btormc", "pono"},
+               "aiger": {"suprove", "avy", "aigbmc", "rIC3", "abcpdr"}, "none": set()}
 
 KNOWN_OPTIONS = {"mode", "depth", "multiclock", "expect", "timeout", "append", "skip",
                  "wait", "vcd", "vcd_sim", "fst", "aigsmt", "tbtop", "make_model", "smtc",
@@ -160,67 +164,32 @@ def parse_sby(path: str) -> SbyFile:
     return f
 
 
-@dataclass
-class TaskOutcome:
-    name: str
-    status: str
-    retcode: int
-    seconds: float
-    lines: list[str] = field(default_factory=list)
+def task_label(sby: SbyFile, name: str | None) -> str:
+    """SBY's name of a task's work folder: ``<file stem>_<task>`` (``<file stem>`` without tasks)."""
+    return os.path.splitext(os.path.basename(sby.path))[0] + (f"_{name}" if name else "")
 
 
-def _engine_mapping(task: SbyTask, mode: str, path: str) -> tuple[str, list[str]]:
-    """Our engine for the task's mode, and notes on engines we map differently."""
-    ours = {"bmc": "bmc", "prove": "kind", "cover": "cover"}[mode]
+def _engine_notes(task: SbyTask, mode: Mode, ours: str, solver: str) -> list[str]:
+    """A warning for each [engines] line: which SBY engine it names and what runs instead."""
     notes = []
-    for text, no in task.engines or [("smtbmc", 0)]:
+    for text, _ in task.engines or [("smtbmc", 0)]:
         words = text.split()
         name = words[0] if words else "smtbmc"
-        if name == "smtbmc":
-            if mode == "prove":
-                notes.append(f"engine '{text}' -> hwverify kind (k-induction, as smtbmc)")
-            else:
-                notes.append(f"engine '{text}' -> hwverify {ours}")
-        elif name in ("abc", "btor", "aiger"):
-            notes.append(f"engine '{text}' mapped differently -> hwverify {ours}"
-                         + (" (no PDR engine yet; k-induction instead)" if "pdr" in words else ""))
+        variant = next((w for w in words[1:] if not w.startswith("-")), None)
+        instead = f"hwverify {ours} with {solver}"
+        if name not in SBY_ENGINES:
+            notes.append(f"warning: unknown engine '{text}': {instead} runs instead")
+        elif variant is not None and variant not in SBY_ENGINES[name]:
+            notes.append(f"warning: unknown {name} engine variant '{text}': {instead} runs instead")
+        elif name == "abc" and variant == "pdr" and mode is Mode.PROVE:
+            notes.append(f"warning: engine '{text}' (PDR) is not available: {instead} (k-induction) runs instead")
         else:
-            raise FrontendError(f"unknown engine {name!r}", SourceLoc(path, no or None))
-    return ours, notes
+            notes.append(f"engine '{text}' runs as {instead}")
+    return notes
 
 
-def run_task(sby: SbyFile, name: str | None, out: TextIO, solver: str = "bitwuzla",
-             check: bool = True) -> TaskOutcome:
-    """Run one task; never raises for design problems (they are the task's ERROR)."""
-    label = os.path.splitext(os.path.basename(sby.path))[0] + (f"_{name}" if name else "")
-    start = time.monotonic()
-    lines: list[str] = []
-
-    def say(msg: str) -> None:
-        line = f"SBY {time.strftime('%H:%M:%S')} [{label}] {msg}"
-        lines.append(line)
-        print(line, file=out, flush=True)
-
-    task = sby.task(name)
-    try:
-        status, detail = _run(sby, task, say, solver, check)
-    except HwverifyError as e:
-        say(f"ERROR: {e}")
-        status = "ERROR"
-    expect = [e.strip().upper() for e in (task.option("expect", "pass") or "pass").split(",")]
-    retcode = task_retcode(status, expect)
-    secs = time.monotonic() - start
-    say(f"summary: Elapsed clock time: {secs:.1f} s")
-    say(f"DONE ({status}, rc={retcode})")
-    return TaskOutcome(label, status, retcode, secs, lines)
-
-
-def _run(sby: SbyFile, task: SbyTask, say, solver: str, check: bool) -> tuple[str, str]:
-    from hwverify.frontend.yosys import lower_with_yosys
-    from hwverify.prover.bmc import BMC
-    from hwverify.prover.kind import KInduction
-    from hwverify.prover.result import EngineOptions
-    path = sby.path
+def _task_options(path: str, task: SbyTask) -> tuple[Mode, int, bool, float | None, list[str]]:
+    """mode, depth, multiclock, timeout and expect of a task, each checked with its line."""
     mode = task.option("mode")
     if mode is None:
         raise FrontendError("missing 'mode' option", SourceLoc(path))
@@ -233,14 +202,25 @@ def _run(sby: SbyFile, task: SbyTask, say, solver: str, check: bool) -> tuple[st
     depth_text = task.option("depth", "20")
     if not depth_text.isdigit():
         raise FrontendError(f"depth must be a number, not {depth_text!r}", SourceLoc(path, task.options["depth"][1]))
-    depth = int(depth_text)
-    multiclock = task.option("multiclock", "off") == "on"
-    timeout = float(task.option("timeout")) if task.option("timeout") else None
-    ours, notes = _engine_mapping(task, mode, path)
-    for n in notes:
-        say(n)
+    timeout_text = task.option("timeout")
+    try:
+        timeout = float(timeout_text) if timeout_text else None
+    except ValueError:
+        raise FrontendError(f"timeout must be a number of seconds, not {timeout_text!r}",
+                            SourceLoc(path, task.options["timeout"][1])) from None
+    expect = [e.strip().upper() for e in (task.option("expect", "pass") or "pass").split(",")]
+    bad = [e for e in expect if e not in STATUSES]
+    if bad:
+        raise FrontendError(f"expect {bad[0].lower()!r} is not one of {', '.join(s.lower() for s in STATUSES)}",
+                            SourceLoc(path, task.options["expect"][1]))
     if not task.script:
         raise FrontendError("empty [script] section", SourceLoc(path))
+    return Mode(mode), int(depth_text), task.option("multiclock", "off") == "on", timeout, expect
+
+
+def lower_sby_task(path: str, task: SbyTask, mode: Mode, multiclock: bool,
+                   timeout: float | None) -> TransitionSystem:
+    """Copy the task's files into a scratch ``src/`` as SBY does and lower them with its [script]."""
     base = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory(prefix="hwverify_sby_") as work:
         src = os.path.join(work, "src")
@@ -264,71 +244,50 @@ def _run(sby: SbyFile, task: SbyTask, say, solver: str, check: bool) -> tuple[st
             with open(os.path.join(src, fname), "w") as fh:
                 fh.write(content)
             copied.append(fname)
-        say(f"lowering with yosys (mode {mode}, {'clk2fflogic' if multiclock else 'async2sync'})")
-        system = lower_with_yosys([p for p in copied if p.endswith((".v", ".sv", ".vh", ".svh"))],
-                                  script=task.script, root=src, multiclock=multiclock, mode=mode,
-                                  timeout=timeout)
-    say(system.summary())
-    options = EngineOptions(solver=solver, timeout=timeout)
-    if mode == "cover":
-        if not system.covers:
-            say("no cover statements: nothing to check")
-            return "PASS", ""
-        result = BMC(system.with_properties(covers=system.covers), options, covers=True).check(max(depth - 1, 0))
-    else:
-        if not system.asserts:
-            say("no assertions: nothing to check")
-            return "PASS", ""
-        sub = system.with_properties(system.asserts)
-        result = (BMC(sub, options).check(max(depth - 1, 0)) if ours == "bmc"
-                  else KInduction(sub, options).check(depth))
-    if check:
-        from hwverify.cli import check_evidence
-        check_evidence(system, result, None)
-    statuses = []
-    for p in result.properties:
-        where = f" at {p.loc}" if p.loc else ""
-        if p.kind == "cover":
-            if p.status == "PASS":
-                say(f"summary: reached cover statement {p.name}{where} step {p.depth}")
-                statuses.append("PASS")
-            else:
-                say(f"summary: unreached cover statement {p.name}{where}")
-                statuses.append("FAIL" if p.status in ("UNKNOWN", "FAIL") else p.status)
-        else:
-            if p.status == "FAIL":
-                say(f"summary: failed assertion {p.name}{where} step {p.depth}")
-            elif p.status == "PASS":
-                say(f"summary: {'proved' if ours == 'kind' else 'no failure up to depth'} {p.name}{where}"
-                    + (" (evidence checked by the kernel)" if p.checked else ""))
-            else:
-                say(f"summary: {p.status} {p.name}{where}{': ' + p.reason if p.reason else ''}")
-            statuses.append(p.status)
-    for s in ("FAIL", "ERROR", "TIMEOUT", "UNKNOWN"):
-        if s in statuses:
-            return s, ""
-    return "PASS", ""
+        return lower_with_yosys([p for p in copied if p.endswith((".v", ".sv", ".vh", ".svh"))],
+                                script=task.script, root=src, multiclock=multiclock, mode=str(mode),
+                                timeout=timeout)
 
 
-def run_sby(path: str, tasks: Sequence[str] = (), out: TextIO | None = None,
-            solver: str = "bitwuzla", check: bool = True) -> tuple[int, list[TaskOutcome]]:
-    """Run ``tasks`` (default: all) of the .sby file at ``path``; return (exit code, outcomes)."""
-    out = out or sys.stdout
-    sby = parse_sby(path)
-    names: list[str | None]
-    if tasks:
-        unknown = [t for t in tasks if t not in sby.tasks]
+def sby_tasks(sby: SbyFile, names: Sequence[str] = (), solver: str = "bitwuzla", check: bool = True,
+              timeout: float | None = None) -> list[Task]:
+    """One run-layer Task per SBY task (default: all of the file's, or the file itself without [tasks]).
+
+    SBY's ``depth N`` in bmc/cover mode explores steps 0..N-1 (our bound N-1);
+    in prove mode it is the induction depth. A task whose options are wrong
+    is still a Task: it comes back as that task's ERROR.
+    """
+    if names:
+        unknown = [t for t in names if t not in sby.tasks]
         if unknown:
             raise FrontendError(f"no task named {', '.join(unknown)} (tasks: {', '.join(sby.tasks) or 'none'})",
-                                SourceLoc(path))
-        names = list(tasks)
-    else:
-        names = list(sby.tasks) or [None]
-    outcomes = [run_task(sby, n, out, solver, check) for n in names]
-    code = 0
-    for o in outcomes:
-        code |= o.retcode
-    if len(outcomes) > 1:
-        for o in outcomes:
-            print(f"SBY [{o.name}] {o.status} rc={o.retcode} ({o.seconds:.1f} s)", file=out)
-    return code, outcomes
+                                SourceLoc(sby.path))
+    selected: list[str | None] = list(names) if names else (list(sby.tasks) or [None])
+    out = []
+    for name in selected:
+        task = sby.task(name)
+        label = task_label(sby, name)
+        try:
+            mode, depth, multiclock, own_timeout, expect = _task_options(sby.path, task)
+        except FrontendError as e:
+            out.append(Task(name=label, loader=functools.partial(_raise, e), solver=solver, check=check))
+            continue
+        ours = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover"}[mode]
+        limit = timeout if timeout is not None else own_timeout
+        out.append(Task(
+            name=label, mode=mode, engine=ours, depth=max(depth - 1, 0) if mode is not Mode.PROVE else depth,
+            solver=solver, check=check, timeout=limit, expect=[Status(e) for e in expect],
+            multiclock=multiclock, notes=_engine_notes(task, mode, ours, solver), allow_empty=True,
+            loader=functools.partial(lower_sby_task, sby.path, task, mode, multiclock, limit)))
+    return out
+
+
+def _raise(error: FrontendError) -> TransitionSystem:
+    raise error
+
+
+def run_sby(path: str, names: Sequence[str] = (), solver: str = "bitwuzla", check: bool = True,
+            timeout: float | None = None, jobs: int = 1, on_done=None) -> tuple[int, list[RunResult]]:
+    """Run ``names`` (default: all) of the .sby file at ``path``: (SBY's exit code, results)."""
+    runs = run_tasks(sby_tasks(parse_sby(path), names, solver, check, timeout), jobs, on_done=on_done)
+    return runs_exit_code(runs), runs

@@ -31,8 +31,9 @@ from typing import Any, Callable
 from hwverify import errors
 from hwverify.errors import HwverifyError, ProverError, SourceLoc
 from hwverify.prover.registry import make_engine
-from hwverify.prover.result import (ERROR, EXIT_CODES, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions,
-                                    PropertyResult, Result)
+from hwverify.prover.miter import Miter
+from hwverify.prover.result import (ERROR, EXIT_CODES, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, Mode,
+                                    PropertyResult, Result, Status)
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.terms import Array, BV, DagWriter, Term, read_dag
@@ -52,13 +53,13 @@ class Job:
     engine: str
     options: EngineOptions  # without ``progress``: the child relays progress over its pipe
     bound: int
-    mode: str = "prove"
+    mode: Mode = Mode.PROVE
 
 
 # ----------------------------------------------------------------- wire format
 _ALLOWED = {(c.__module__, c.__qualname__): c for c in
-            (Result, PropertyResult, Certificate, Trace, ArrayValue, SourceLoc, TransitionSystem, Property,
-             BV, Array, EngineOptions, Job)}
+            (Result, PropertyResult, Certificate, Trace, ArrayValue, SourceLoc, TransitionSystem, Miter, Property,
+             BV, Array, EngineOptions, Job, Status, Mode)}
 
 
 class _Pickler(pickle.Pickler):
@@ -224,10 +225,10 @@ class Worker:
     """
 
     def __init__(self, system: TransitionSystem, engine: str, options: EngineOptions, bound: int,
-                 mode: str = "prove", *, grace: float | None = None, start_method: str | None = None,
+                 mode: Mode | str = Mode.PROVE, *, grace: float | None = None, start_method: str | None = None,
                  label: str | None = None, target: Callable[[Connection, Any], None] | None = None):
         self.system = system
-        self.job = Job(system, engine, replace(options, progress=None), bound, mode)
+        self.job = Job(system, engine, replace(options, progress=None), bound, Mode(mode))
         self.progress = options.progress
         self.timeout = options.timeout
         self.memory_mb = options.memory_mb
@@ -382,7 +383,7 @@ class Worker:
         self._finish(ERROR, reason)
 
     def _expected(self) -> list[Property]:
-        props = self.system.covers if self.job.mode == "cover" else self.system.asserts
+        props = self.system.covers if self.job.mode is Mode.COVER else self.system.asserts
         return list(props) + list(self.system.justice)
 
     def _finish(self, status: str, reason: str) -> None:
@@ -434,7 +435,7 @@ def malformed_result(result: object, expected: list[Property]) -> str:
 
 
 def run_isolated(system: TransitionSystem, engine: str, options: EngineOptions, bound: int,
-                 mode: str = "prove", *, grace: float | None = None, start_method: str | None = None) -> Result:
+                 mode: Mode | str = Mode.PROVE, *, grace: float | None = None, start_method: str | None = None) -> Result:
     """``make_engine(engine, system, options, mode).check(bound)`` in a worker process.
 
     ``options.timeout`` is passed to the engine and enforced: the worker is

@@ -1,0 +1,195 @@
+"""``verify(task)``: the one path from a task to a kernel-checked verdict.
+
+Load the design (or build the equivalence miter), run the engine in a worker
+process (unless ``task.isolate`` is off) or race a portfolio of workers, have
+the kernel re-check every certificate and trace, and return a ``RunResult``
+with per-property verdicts and their evidence. Printing and writing files are
+reporters over the ``RunResult`` (``hwverify.report``); nothing here prints.
+
+Errors a user can cause (bad file, unknown signal, bad option) do not raise:
+they come back as a RunResult with status ERROR and ``error`` set, so a
+project of many tasks reports them per task. Ctrl-C while the engine runs
+stops its workers and returns what was decided, the rest UNKNOWN, with
+``interrupted`` set (exit code 130).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from hwverify.errors import FrontendError, HwverifyError, ProverError, SourceLoc
+from hwverify.frontend.load import load_system
+from hwverify.frontend.properties import add_properties
+from hwverify.kernel import check_certificate, check_trace
+from hwverify.prover.miter import Miter, build_miter
+from hwverify.prover.registry import make_engine
+from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
+                                    Status, overall_status)
+from hwverify.run.portfolio import Portfolio
+from hwverify.run.task import PORTFOLIO, Task
+from hwverify.run.worker import run_isolated
+from hwverify.semantics.system import TransitionSystem
+
+__all__ = ["RunResult", "verify", "load", "kernel_check"]
+
+ProgressFn = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    """The outcome of one task: per-property verdicts with evidence, times, and what went wrong."""
+
+    task: Task
+    properties: list[PropertyResult] = field(default_factory=list)
+    system: TransitionSystem | None = None
+    engine: str = ""
+    solver: str = ""
+    load_time: float = 0.0
+    engine_time: float = 0.0
+    kernel_time: float = 0.0
+    wall: float = 0.0
+    error: HwverifyError | None = None      # the task could not run (bad design, bad option)
+    interrupted: bool = False               # Ctrl-C: undecided properties are UNKNOWN
+    notes: list[str] = field(default_factory=list)   # warnings for the user (e.g. an SBY engine mapped)
+    stats: dict = field(default_factory=dict)
+    vacuous: bool = False                   # nothing to check and the task allows it (SBY): PASS, with a note
+
+    @property
+    def status(self) -> Status:
+        if self.error is not None:
+            return Status.ERROR
+        if self.vacuous:
+            return Status.PASS
+        return Status(overall_status(self.properties)) if self.properties else Status.UNKNOWN
+
+    @property
+    def exit_code(self) -> int:
+        """SBY's code of the status (0 PASS, 2 FAIL, 4 UNKNOWN, 8 TIMEOUT, 16 ERROR); 130 after Ctrl-C."""
+        return EXIT_INTERRUPTED if self.interrupted else EXIT_CODES[self.status]
+
+    @property
+    def expected(self) -> bool:
+        return self.status in self.task.expect
+
+    @property
+    def result(self) -> Result:
+        """The verdicts as an engine ``Result`` (for reporters written against engines)."""
+        return Result(self.engine, self.solver, self.properties, self.engine_time, self.stats)
+
+    def to_json(self) -> dict:
+        d: dict = {"status": str(self.status), "exit_code": self.exit_code, "name": self.task.label(),
+                   "mode": str(self.task.mode), "engine": self.engine, "solver": self.solver,
+                   "wall": round(self.wall, 4), "load_time": round(self.load_time, 4),
+                   "engine_time": round(self.engine_time, 4), "kernel_time": round(self.kernel_time, 4),
+                   "properties": [p.to_json() for p in self.properties]}
+        if self.error is not None:
+            d["message"] = self.error.message
+            d["location"] = str(self.error.loc) if self.error.loc else None
+        if self.interrupted:
+            d["interrupted"] = True
+        if self.notes:
+            d["notes"] = list(self.notes)
+        if self.stats:
+            d["stats"] = self.stats
+        return d
+
+
+def load(task: Task) -> TransitionSystem:
+    """The task's system: given, loaded from its files, or the miter of design and gate; with extra properties."""
+    if task.system is not None or task.loader is not None:
+        system = task.system if task.system is not None else task.loader()
+        if task.asserts or task.assumes or task.covers:
+            add_properties(system, asserts=task.asserts, assumes=task.assumes, covers=task.covers)
+        return system
+    if task.mode is Mode.EQUIV:
+        return _load_miter(task)
+    return load_system(task.design, top=task.top, frontend=task.frontend, defines=task.defines,
+                       include_dirs=task.include, asserts=task.asserts, assumes=task.assumes, covers=task.covers,
+                       multiclock=task.multiclock)
+
+
+def _load_miter(task: Task) -> Miter:
+    """The miter of the reference design and the gate, comparing the gate's outputs or the common output ports."""
+    assert task.gate is not None
+    if task.asserts or task.covers:
+        raise FrontendError("equiv compares the two designs' outputs; --assert and --cover belong to "
+                            "prove/bmc/cover (--assume constrains the shared inputs)", SourceLoc(task.design[0]))
+    common = dict(defines=task.defines, include_dirs=task.include, multiclock=task.multiclock)
+    gold = load_system(task.design, top=task.top, frontend=task.frontend, **common)
+    gate = load_system(task.gate.design, top=task.gate.top or task.top, frontend=task.gate.frontend or task.frontend,
+                       **common)
+    outputs = task.gate.outputs
+    if not outputs:
+        outputs = [o for o in gold.outputs if o in set(gate.outputs)]
+        if not outputs:
+            raise FrontendError("the two designs have no output port in common (or their frontend does not "
+                                "record ports, as for BTOR2): name the signals to compare with --outputs",
+                                SourceLoc(task.gate.design[0]))
+    try:
+        miter = build_miter(gold, gate, outputs=outputs, name=f"equiv({gold.name},{gate.name})")
+    except ProverError as e:
+        raise FrontendError(e.message, SourceLoc(task.gate.design[0])) from None
+    if task.assumes:
+        add_properties(miter, assumes=task.assumes)
+    return miter
+
+
+def _run_engine(task: Task, system: TransitionSystem, progress: ProgressFn | None) -> Result:
+    options = task.options(progress)
+    if task.engine_name == PORTFOLIO:
+        return Portfolio(system, options, task.mode, task.members).check(task.depth)
+    if task.isolate:
+        return run_isolated(system, task.engine_name, options, task.depth, task.mode)
+    return make_engine(task.engine_name, system, options, task.mode).check(task.depth)
+
+
+def kernel_check(system: TransitionSystem, properties: list[PropertyResult], solver: str | None = None) -> None:
+    """Have the kernel re-check every certificate and trace; rejected evidence turns the verdict into ERROR."""
+    items = [(p, p.certificate if p.certificate is not None else p.trace) for p in properties]
+    items = [(p, e) for p, e in items if e is not None]
+    decided: dict[str, str] = {}   # TEMPORARY until kernel.check_evidence lands
+    reports = [check_certificate(system, e, solver=solver, decided=decided) if p.certificate is not None
+               else check_trace(system, e) for p, e in items]
+    for (p, _), report in zip(items, reports):
+        p.checked = report.ok
+        if not report.ok:
+            p.reason = f"kernel rejected the {p.status} evidence: {'; '.join(report.details)}"
+            p.status = ERROR
+
+
+def verify(task: Task, progress: ProgressFn | None = None) -> RunResult:
+    """Run ``task`` to a kernel-checked RunResult; user errors come back as ERROR results, never raised."""
+    start = time.monotonic()
+    run = RunResult(task, engine=task.engine_name, solver=task.solver, notes=list(task.notes))
+    try:
+        task.validate()
+        run.system = load(task)
+        run.load_time = time.monotonic() - start
+        props = run.system.covers if task.mode is Mode.COVER else run.system.asserts
+        if not props:
+            what = "cover goals" if task.mode is Mode.COVER else "assertions"
+            if not task.allow_empty:
+                raise FrontendError(f"the design has no {what} to check",
+                                    SourceLoc(task.design[0]) if task.design else None)
+            run.vacuous = True
+            run.notes.append(f"warning: no {what}: nothing to check (PASS, as SymbiYosys says)")
+            run.wall = time.monotonic() - start
+            return run
+        try:
+            result = _run_engine(task, run.system, progress)
+        except KeyboardInterrupt:
+            run.interrupted = True
+            result = Result(task.engine_name, task.solver, [
+                PropertyResult(p.name, p.kind, UNKNOWN, loc=p.loc, reason="interrupted") for p in props])
+        run.interrupted = run.interrupted or bool(result.stats.get("interrupted"))
+        run.properties, run.engine_time, run.stats = result.properties, result.time, result.stats
+        run.solver = result.solver
+        if task.check:
+            kernel_start = time.monotonic()
+            kernel_check(run.system, run.properties, task.kernel_solver)
+            run.kernel_time = time.monotonic() - kernel_start
+    except HwverifyError as e:
+        run.error = e
+    run.wall = time.monotonic() - start
+    return run
