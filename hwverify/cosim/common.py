@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from hwverify.errors import FrontendError, SourceLoc
+from hwverify.frontend.verilog.lower import lower_verilog_info
+from hwverify.frontend.yosys import lower_with_yosys
 
 ENV_CONFIG = "HWVERIFY_COSIM_CONFIG"
 
@@ -72,10 +74,8 @@ def load_model(cfg: CosimConfig):
     frontend's elaboration, which names RTL variables hierarchically
     (``u_core.state``) as both frontends do.
     """
-    from hwverify.frontend.verilog.lower import lower_verilog_info
     system, info = lower_verilog_info(cfg.files, cfg.top, dict(cfg.defines), list(cfg.include_dirs))
     if cfg.frontend == "yosys":
-        from hwverify.frontend.yosys import lower_with_yosys
         system = lower_with_yosys(cfg.files, top=cfg.top, defines=dict(cfg.defines),
                                   include_dirs=list(cfg.include_dirs))
     elif cfg.frontend != "pyverilog":

@@ -20,8 +20,10 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from hwverify.frontend.verilog.lower import VerilogInfo
 from hwverify.frontend.verilog.calls import unset_memory_words
+from hwverify.frontend.verilog.lower import VerilogInfo, lower_verilog
+from hwverify.semantics import terms as T
+from hwverify.semantics.evaluate import CompiledSystem, random_value
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import BV
 from hwverify.semantics.values import ArrayValue
@@ -146,8 +148,6 @@ def compare(files: list[str], system: TransitionSystem, info: VerilogInfo, cycle
     ``FORMAL`` defined in SystemVerilog mode so that Icarus checks the
     immediate assertions too (see ``Comparison.icarus_log``).
     """
-    from hwverify.semantics.evaluate import CompiledSystem, random_value
-
     rng = random.Random(seed)
     stim = stimulus or default_stimulus(info, rng)
     cs = CompiledSystem(system)
@@ -245,7 +245,6 @@ def replay_trace(files: list[str], system: TransitionSystem, info: VerilogInfo, 
     formal = not re.search(r"\$(past|stable|rose|fell|changed|initstate|anyconst|anyseq)\b", src)
     only = None
     if not formal:   # Icarus sees the RTL without its formal code
-        from hwverify.frontend.verilog.lower import lower_verilog
         only = set(lower_verilog(files, info.top, dict(defines or {}), include_dirs, formal=False).signals)
     r = compare(files, system, info, len(frames), stimulus=lambda k: dict(frames[k]),
                 defines=defines, include_dirs=include_dirs, initial=initial, formal=formal, only=only)
@@ -256,6 +255,5 @@ def replay_trace(files: list[str], system: TransitionSystem, info: VerilogInfo, 
 
 
 def _inputs_of(system: TransitionSystem, name: str):
-    from hwverify.semantics import terms as T
     ins = set(system.inputs)
     return [v for v in T.free_vars([system.signals[name]]) if v in ins]

@@ -39,14 +39,15 @@ from cocotb.triggers import Timer
 
 from hwverify.cosim.common import (PERIOD_NS, SAMPLE_NS, CosimConfig, fmt, load_model, memory_words,
                                    read, reset_ports, resolve, write_result)
+from hwverify.frontend.verilog.calls import unset_memory_words
+from hwverify.semantics import terms as T
+from hwverify.semantics.evaluate import CompiledSystem
 
 
 class Harness:
     """The design in both worlds: handles, the compiled model, and one clock cycle of driving."""
 
     def __init__(self, dut, cfg: CosimConfig):
-        from hwverify.semantics import terms as T
-        from hwverify.semantics.evaluate import CompiledSystem
         self.dut, self.cfg = dut, cfg
         self.system, self.info = load_model(cfg)
         self.cs = CompiledSystem(self.system)
@@ -86,7 +87,6 @@ class Harness:
         in the RTL: they get the model's values too (only those words, so it
         does not matter whether the design's ``initial`` blocks ran yet).
         """
-        from hwverify.frontend.verilog.calls import unset_memory_words
         done = []
         init = {s.name for s in self.system.init}
         unset = unset_memory_words(self.system)

@@ -14,6 +14,8 @@ the mismatch or counterexample into the CI report.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -22,6 +24,7 @@ from typing import Sequence
 
 import pytest
 
+from hwverify.cli import main
 from hwverify.cosim.runner import CosimResult, cosim, have_cocotb, have_icarus
 
 __all__ = ["assert_cosim", "assert_formal", "requires_icarus", "hwverify_design"]
@@ -48,9 +51,6 @@ def assert_formal(files: Sequence[str] | str, top: str, *, mode: str = "prove", 
     An expected FAIL is replayed in Icarus (``--replay``) unless ``replay=False``;
     a counterexample the simulator does not reproduce fails the test.
     """
-    import contextlib
-    import io
-    from hwverify.cli import main
     files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
     work = work_dir or tempfile.mkdtemp(prefix=f"hwverify-{top}-")
     argv = [mode, *map(str, files), "--top", top, "--depth", str(depth), "--solver", solver, "--json",

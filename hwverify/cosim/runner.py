@@ -8,10 +8,13 @@ simulate; formal-only registers are then model-only and not compared).
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -32,14 +35,11 @@ def have_icarus() -> bool:
 
 
 def have_cocotb() -> bool:
-    import importlib.util
     return importlib.util.find_spec("cocotb") is not None and importlib.util.find_spec("cocotb_tools") is not None
 
 
 def verilator_note() -> str | None:
     """Why Verilator is not used (cocotb 2.x needs 5.036 or newer); None if it could be."""
-    import re
-    import subprocess
     if shutil.which("verilator") is None:
         return "verilator not installed: using Icarus Verilog"
     out = subprocess.run(["verilator", "--version"], capture_output=True, text=True).stdout
@@ -97,7 +97,7 @@ def run_module(cfg: CosimConfig, module: str, work: str, *, waves: bool = False,
         raise CosimError("Icarus Verilog (iverilog, vvp) is not installed: `apt-get install iverilog`")
     if not have_cocotb():
         raise CosimError("cocotb is not installed: `pip install cocotb==2.1.0`")
-    from cocotb_tools.runner import get_runner
+    from cocotb_tools.runner import get_runner  # local: cocotb is heavy and only needed to simulate
     for f in cfg.files:
         if not os.path.isfile(f):
             raise FrontendError(f"no such file: {f}", SourceLoc(f))
@@ -123,7 +123,6 @@ def run_module(cfg: CosimConfig, module: str, work: str, *, waves: bool = False,
             raise CosimError(f"Icarus could not build {cfg.top}: {text or e}") from None
         _copy_memory_files(cfg.files, test_dir or build_dir)
         env = {"HWVERIFY_COSIM_CONFIG": cfg_path, "COCOTB_REDUCED_LOG_FMT": "1"}
-        import sys
         sys.path[:0] = list(extra_path)   # the runner passes sys.path to the simulator's Python
         try:
             runner.test(test_module=module, hdl_toplevel=cfg.top, build_dir=build_dir,

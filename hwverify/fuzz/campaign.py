@@ -13,8 +13,19 @@ import json
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
+
+from hwverify.errors import HwverifyError
+from hwverify.formats.btor2 import read_btor2_file
+from hwverify.fuzz import oracle_engines, oracle_equiv, oracle_frontends, oracle_terms
+from hwverify.fuzz.oracle_engines import SystemCase
+from hwverify.fuzz.oracle_equiv import EquivCase
+from hwverify.fuzz.oracle_frontends import VerilogCase, available_tools
+from hwverify.fuzz.oracle_terms import TermCase
+from hwverify.fuzz.shrink import same_failure, shrink_system, shrink_terms
+from hwverify.kernel.smt import KERNEL_SOLVERS
+from hwverify.prover.solvers import available_solvers
 
 LAYERS = ("terms", "engines", "frontends", "equiv")
 DEFAULT_OUT = os.path.join(".hwverify", "fuzz")
@@ -45,18 +56,14 @@ class Summary:
 
 def available_layers() -> list[str]:
     """The layers whose tools are installed (``frontends`` needs Icarus Verilog)."""
-    from hwverify.fuzz.oracle_frontends import available_tools
     return [layer for layer in LAYERS if layer != "frontends" or len(available_tools()) >= 2]
 
 
 def _solvers(solvers: Sequence[str] | None) -> list[str]:
-    from hwverify.prover.solvers import available_solvers
     return list(solvers) if solvers else available_solvers()
 
 
 def run_terms_case(case, solvers: Sequence[str], rotation: int, thorough: bool = False) -> list[str]:
-    from hwverify.fuzz import oracle_terms
-    from hwverify.kernel.smt import KERNEL_SOLVERS
     if thorough:
         return oracle_terms.check(case, solvers, KERNEL_SOLVERS, sat_parser=rotation)
     # rotate: every case checks the evaluators, folding and BTOR2, one back end and one SMT-LIB parser
@@ -69,14 +76,11 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
                  solvers: Sequence[str] | None = None, shrink: bool = True, thorough: bool = False,
                  progress: Callable[[str], None] | None = None) -> Summary:
     """Run ``cases`` cases spread round-robin over ``layers``; stop early at ``time_budget`` seconds."""
-    from hwverify.fuzz import oracle_engines, oracle_terms
     layers = list(layers or available_layers())
     for layer in layers:
         if layer not in LAYERS:
-            from hwverify.errors import HwverifyError
             raise HwverifyError(f"unknown fuzz layer {layer!r}; layers: {', '.join(LAYERS)}")
         if layer not in available_layers():
-            from hwverify.errors import HwverifyError
             raise HwverifyError(f"fuzz layer {layer!r} needs Icarus Verilog (iverilog), which is not installed")
     solvers = _solvers(solvers)
     summary = Summary(layers={layer: LayerStats() for layer in layers})
@@ -93,11 +97,9 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
             case = oracle_terms.generate(rng, index)
             found = run_terms_case(case, solvers, index, thorough)
         elif layer == "frontends":
-            from hwverify.fuzz import oracle_frontends
             case = oracle_frontends.generate(rng, index)
             found = oracle_frontends.check(case)
         elif layer == "equiv":
-            from hwverify.fuzz import oracle_equiv
             case = oracle_equiv.generate(rng, index)
             found = oracle_equiv.check(case, solvers, rotation=index)
         else:
@@ -121,24 +123,18 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
 
 
 def check_case(layer: str, case, solvers: Sequence[str], rotation: int, thorough: bool = False) -> list[str]:
-    from hwverify.fuzz import oracle_engines
     if layer == "terms":
         return run_terms_case(case, solvers, rotation, thorough)
     if layer == "frontends":
-        from hwverify.fuzz import oracle_frontends
         return oracle_frontends.check(case)
     if layer == "equiv":
-        from hwverify.fuzz import oracle_equiv
         return oracle_equiv.check(case, solvers, rotation=rotation)
     return oracle_engines.check(case, solvers, rotation=rotation)
 
 
 def shrink_case(layer: str, case, found: list[str], solvers, rotation: int, thorough: bool = False):
-    from hwverify.fuzz.oracle_engines import SystemCase
-    from hwverify.fuzz.shrink import same_failure, shrink_system, shrink_terms
     if layer == "frontends":
-        from hwverify.fuzz.oracle_frontends import shrink
-        return shrink(case, found)
+        return oracle_frontends.shrink(case, found)
     fails = same_failure(found)
 
     def still(c) -> bool:
@@ -150,7 +146,6 @@ def shrink_case(layer: str, case, found: list[str], solvers, rotation: int, thor
     if layer == "terms":
         return shrink_terms(case, still)
     if layer == "equiv":
-        from dataclasses import replace
         return replace(case, system=shrink_system(case.system, lambda s: still(replace(case, system=s))))
     small = shrink_system(case.system, lambda s: still(SystemCase(s, case.seed)))
     return SystemCase(small, case.seed)
@@ -184,9 +179,6 @@ def save_case(out_dir: str, layer: str, seed: int, index: int, case, found: list
 
 def replay(path: str) -> list[str]:
     """Re-run the oracle of a saved case; the mismatches it still shows."""
-    from hwverify.fuzz.oracle_engines import SystemCase
-    from hwverify.fuzz.oracle_terms import TermCase
-    from hwverify.formats.btor2 import read_btor2_file
     with open(os.path.join(path, "meta.json")) as fh:
         meta = json.load(fh)
     solvers = [s for s in meta["solvers"] if s in _solvers(None)]
@@ -194,11 +186,9 @@ def replay(path: str) -> list[str]:
         with open(os.path.join(path, "case.json")) as fh:
             case = TermCase.from_json(json.load(fh))
     elif meta["layer"] == "frontends":
-        from hwverify.fuzz.oracle_frontends import VerilogCase
         with open(os.path.join(path, "case.v")) as fh:
             case = VerilogCase(None, meta["stimulus_seed"], meta["cycles"], text=fh.read())
     elif meta["layer"] == "equiv":
-        from hwverify.fuzz.oracle_equiv import EquivCase
         case = EquivCase(read_btor2_file(os.path.join(path, "case.btor2")), kind=meta["kind"],
                          note=meta.get("note", ""))
     else:

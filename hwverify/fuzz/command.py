@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hwverify.fuzz.campaign import DEFAULT_OUT, LAYERS, replay, run_campaign
+
 
 def add_parser(sub) -> argparse.ArgumentParser:
-    from hwverify.fuzz.campaign import DEFAULT_OUT, LAYERS
     p = sub.add_parser("fuzz", help="differential random testing of terms, solvers, BTOR2, engines, kernel "
                                     "and Verilog frontends")
     p.add_argument("--cases", type=int, default=100, help="number of generated cases (spread over the layers)")
@@ -28,7 +29,6 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from hwverify.fuzz.campaign import replay, run_campaign
     if args.replay:
         found = replay(args.replay)
         for m in found:

@@ -10,7 +10,7 @@ import random
 
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
-from hwverify.semantics.terms import Term
+from hwverify.semantics.terms import Array, Term
 
 BINARY = ("and", "or", "xor", "add", "sub", "mul", "udiv", "urem", "sdiv", "srem", "smod", "shl", "lshr", "ashr")
 COMPARE = ("eq", "ult", "ule", "slt", "sle")
@@ -89,7 +89,6 @@ def random_system_mixed(seed: int) -> TransitionSystem:
 
 
 def _add_memory(s: TransitionSystem, rng: random.Random) -> TransitionSystem:
-    from hwverify.semantics.terms import Array
     ew, iw = rng.randint(1, 4), rng.randint(1, 2)
     pool: dict[int, list[Term]] = {}
     for v in s.inputs + s.states:

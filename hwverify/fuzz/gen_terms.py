@@ -61,7 +61,7 @@ class DrawChooser:
     """Choices drawn from hypothesis (``draw`` of an ``st.composite`` or ``st.data()``)."""
 
     def __init__(self, draw: Callable):
-        from hypothesis import strategies as st
+        from hypothesis import strategies as st  # local: hypothesis is a test-only dependency
         self._draw, self._integers = draw, st.integers
 
     def integer(self, lo: int, hi: int) -> int:
@@ -286,7 +286,7 @@ def random_values(rng: random.Random, variables: Sequence[Term]) -> dict[Term, V
 # -------------------------------------------------------- hypothesis API
 def terms_strategy(variables: Sequence[Term], max_depth: int = 5, max_terms: int = 3):
     """Hypothesis strategy: a list of 1..``max_terms`` random terms sharing sub-terms."""
-    from hypothesis import strategies as st
+    from hypothesis import strategies as st  # local: hypothesis is a test-only dependency
 
     @st.composite
     def _terms(draw) -> list[Term]:
@@ -299,7 +299,7 @@ def terms_strategy(variables: Sequence[Term], max_depth: int = 5, max_terms: int
 
 def values_strategy(variables: Sequence[Term]):
     """Hypothesis strategy: a dict giving every variable a corner-biased value."""
-    from hypothesis import strategies as st
+    from hypothesis import strategies as st  # local: hypothesis is a test-only dependency
 
     @st.composite
     def _values(draw) -> dict[Term, Value]:

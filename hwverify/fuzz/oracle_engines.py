@@ -24,6 +24,15 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
+from hwverify.formats.btor2 import read_btor2, write_btor2
+from hwverify.fuzz.gen_systems import random_system_mixed
+from hwverify.kernel import check_certificate, check_trace
+from hwverify.prover.bmc import BMC
+from hwverify.prover.equiv import EquivEngine
+from hwverify.prover.kind import KInduction
+from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions
+from hwverify.semantics import terms as T
+from hwverify.semantics.evaluate import CompiledSystem
 from hwverify.semantics.system import TransitionSystem
 
 KIND_BOUND = 8
@@ -38,24 +47,20 @@ class SystemCase:
     seed: int | None = None
 
     def size(self) -> int:
-        from hwverify.semantics import terms as T
         s = self.system
         roots = list(s.init.values()) + list(s.next.values()) + s.constraints + [p.term for p in s.asserts]
         return T.dag_size(roots) + len(s.inputs) + len(s.states)
 
     def to_btor2(self) -> str:
-        from hwverify.formats.btor2 import write_btor2
         return write_btor2(self.system)
 
 
 def generate(rng: random.Random, seed: int | None = None) -> SystemCase:
-    from hwverify.fuzz.gen_systems import random_system_mixed
     return SystemCase(random_system_mixed(rng.getrandbits(32)), seed)
 
 
 def simulate(system: TransitionSystem, seed: int) -> tuple[int | None, object]:
     """Earliest assertion failure over a few random runs (cycle, trace) or (None, None)."""
-    from hwverify.semantics.evaluate import CompiledSystem
     sim = CompiledSystem(system)
     best = (None, None)
     rng = random.Random(seed)
@@ -71,10 +76,6 @@ def simulate(system: TransitionSystem, seed: int) -> tuple[int | None, object]:
 
 def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: bool = True) -> list[str]:
     """Mismatches between the engines, simulation and the kernel on one system."""
-    from hwverify.kernel import check_certificate, check_trace
-    from hwverify.prover.bmc import BMC
-    from hwverify.prover.kind import KInduction
-    from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions
     system = case.system
     n = len(solvers)
     s_kind, s_bmc, s_rt = solvers[rotation % n], solvers[(rotation + 1) % n], solvers[(rotation + 2) % n]
@@ -135,9 +136,6 @@ def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: b
 def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solver: str, seed: int,
                     kernel: bool) -> list[str]:
     """The signal-correspondence engine (prover/equiv.py) as a third prover of the same property."""
-    from hwverify.kernel import check_certificate, check_trace
-    from hwverify.prover.equiv import EquivEngine
-    from hwverify.prover.result import ERROR, FAIL, PASS, EngineOptions
     try:
         p = EquivEngine(system, EngineOptions(solver=solver, timeout=ENGINE_TIMEOUT), seed=seed) \
             .check(KIND_BOUND).properties[0]
@@ -165,9 +163,6 @@ def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solv
 
 
 def _round_trip(system: TransitionSystem, bmc, solver: str) -> list[str]:
-    from hwverify.prover.bmc import BMC
-    from hwverify.prover.result import FAIL, PASS, EngineOptions
-    from hwverify.formats.btor2 import read_btor2, write_btor2
     try:
         back = read_btor2(write_btor2(system), "fuzz.btor2")
     except Exception as e:  # noqa: BLE001

@@ -28,8 +28,17 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
+from hwverify.fuzz.gen_systems import _expr, random_system_mixed
 from hwverify.fuzz.oracle_engines import SystemCase
+from hwverify.fuzz.rewrite import OUTPUT_PREFIX, mutate_system, rewrite_system
+from hwverify.kernel import check_certificate, check_trace
+from hwverify.prover.bmc import BMC
+from hwverify.prover.equiv import EquivEngine
+from hwverify.prover.miter import build_miter
+from hwverify.prover.result import ERROR, FAIL, PASS, UNKNOWN, EngineOptions
+from hwverify.semantics.evaluate import CompiledSystem
 from hwverify.semantics.system import TransitionSystem
+from hwverify.semantics.terms import BV
 
 BOUND = 10
 ENGINE_TIMEOUT = 10.0
@@ -46,10 +55,6 @@ class EquivCase(SystemCase):
 
 def generate(rng: random.Random, seed: int | None = None) -> EquivCase:
     """A random system, a variant of it (rewrite or mutant) and their miter over every non-input signal."""
-    from hwverify.fuzz.gen_systems import _expr, random_system_mixed
-    from hwverify.fuzz.rewrite import OUTPUT_PREFIX, mutate_system, rewrite_system
-    from hwverify.prover.miter import build_miter
-    from hwverify.semantics.terms import BV
     original = random_system_mixed(rng.getrandbits(32))
     pool: dict[int, list] = {}
     for v in original.inputs + original.states:
@@ -72,7 +77,6 @@ def generate(rng: random.Random, seed: int | None = None) -> EquivCase:
 
 def _simulated_difference(system: TransitionSystem, seed: int) -> dict[str, int]:
     """Per compared signal, the earliest cycle a random run shows the two sides differ."""
-    from hwverify.semantics.evaluate import CompiledSystem
     sim = CompiledSystem(system)
     rng = random.Random(seed)
     first: dict[str, int] = {}
@@ -85,10 +89,6 @@ def _simulated_difference(system: TransitionSystem, seed: int) -> dict[str, int]
 
 def check(case: EquivCase, solvers: Sequence[str], rotation: int = 0) -> list[str]:
     """Mismatches between the equivalence engine, BMC, simulation and the kernel on one case."""
-    from hwverify.kernel import check_certificate, check_trace
-    from hwverify.prover.bmc import BMC
-    from hwverify.prover.equiv import EquivEngine
-    from hwverify.prover.result import ERROR, FAIL, PASS, UNKNOWN, EngineOptions
     miter = case.system
     n = len(solvers)
     s_eq, s_bmc = solvers[rotation % n], solvers[(rotation + 1) % n]

@@ -35,7 +35,14 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from hwverify.cosim.icarus import have_iverilog, run_icarus
+from hwverify.frontend.verilog.lower import VerilogInfo, lower_verilog
+from hwverify.frontend.yosys import lower_with_yosys, yosys_available
 from hwverify.fuzz.gen_verilog import VDesign, design_variants, nested_nba_override, random_design
+from hwverify.semantics import terms as T
+from hwverify.semantics.evaluate import CompiledSystem, default_value
+from hwverify.semantics.terms import BV
+from hwverify.semantics.values import ArrayValue
 
 CYCLES = 64
 
@@ -95,8 +102,6 @@ def generate(rng: random.Random, seed: int | None = None) -> VerilogCase:
 
 
 def available_tools() -> list[str]:
-    from hwverify.cosim.icarus import have_iverilog
-    from hwverify.frontend.yosys import yosys_available
     if not have_iverilog():
         return []   # pyverilog preprocesses with iverilog -E: nothing runs without it
     return ["pyverilog", "icarus"] + (["yosys"] if yosys_available() else [])
@@ -118,7 +123,6 @@ def interface(text: str):
     frontend under test. Registers are the ``reg``s of clocked blocks (and
     memories), which the testbench forces to 0 at time 0.
     """
-    from hwverify.frontend.verilog.lower import VerilogInfo
     mods = _modules(text)
     top_name, top = mods[-1]
     info = VerilogInfo(top_name, clock="clk")
@@ -194,9 +198,6 @@ def _simulate(system, inputs_seq: list[dict[str, int]], widths: dict[str, int | 
     A signal whose term is not as wide as the RTL declares is not compared
     but noted in ``rep.bad_names`` (the model names something else).
     """
-    from hwverify.semantics import terms as T
-    from hwverify.semantics.evaluate import CompiledSystem, default_value
-    from hwverify.semantics.terms import BV
     cs = CompiledSystem(system)
     state = cs.initial_state()
     rtl_inputs = set(inputs_seq[0]) | {"clk"} if inputs_seq else {"clk"}
@@ -227,8 +228,6 @@ def _simulate(system, inputs_seq: list[dict[str, int]], widths: dict[str, int | 
 
 
 def _run_icarus(path: str, info, names: list[str], inputs_seq) -> list[dict[str, int | None]]:
-    from hwverify.cosim.icarus import run_icarus
-    from hwverify.semantics.values import ArrayValue
     init: dict[str, object] = {r: 0 for r in info.registers if r not in info.memories}
     init.update({m: ArrayValue(0) for m in info.memories})
     rows, _ = run_icarus([path], info, [(n, 0) for n in names], init, inputs_seq)
@@ -241,9 +240,7 @@ def _run_icarus(path: str, info, names: list[str], inputs_seq) -> list[dict[str,
 
 def _lower(tool: str, path: str, top: str):
     if tool == "pyverilog":
-        from hwverify.frontend.verilog.lower import lower_verilog
         return lower_verilog([path], top, formal=False)
-    from hwverify.frontend.yosys import lower_with_yosys
     return lower_with_yosys([path], top=top, timeout=120)
 
 

@@ -20,11 +20,16 @@ import random
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from hwverify.errors import HwverifyError
+from hwverify.errors import HwverifyError, SemanticsError
+from hwverify.formats import smtlib
+from hwverify.formats.btor2 import read_btor2, write_btor2
 from hwverify.fuzz.gen_terms import default_vars, random_terms, random_values, term_to_value, value_to_term
 from hwverify.fuzz.serialize import env_from_json, env_to_json, terms_from_json, terms_to_json
+from hwverify.kernel.smt import decide
+from hwverify.prover.solvers import SAT, UNSAT, make_solver
 from hwverify.semantics import terms as T
 from hwverify.semantics.evaluate import array_equal, compile_terms, evaluate_many
+from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Array, Sort, Term
 from hwverify.semantics.values import ArrayValue, Value
 
@@ -133,7 +138,6 @@ def _known_z3_array_bug(problem: str, terms: Sequence[Term]) -> bool:
 
 
 def _check_solver(name: str, terms, expected, pins, differs) -> list[str]:
-    from hwverify.prover.solvers import SAT, UNSAT, make_solver
     label = f"solver:{name}"
     try:
         with make_solver(name, timeout=30) as s:
@@ -155,8 +159,6 @@ def _check_solver(name: str, terms, expected, pins, differs) -> list[str]:
 
 
 def _check_smtlib(parsers, pins, claims, differs, sat_parser: int) -> list[str]:
-    from hwverify.kernel.smt import decide
-    from hwverify.formats import smtlib
     out = []
     unsat_script = smtlib.script(pins + [differs], check=False)
     symbolic_const_array = any(n.op == "const_array" and n.args[0].op != "const" for n in T.postorder(pins + claims))
@@ -183,9 +185,6 @@ def _check_smtlib(parsers, pins, claims, differs, sat_parser: int) -> list[str]:
 
 
 def _check_btor2(case: TermCase, expected) -> list[str]:
-    from hwverify.errors import SemanticsError
-    from hwverify.formats.btor2 import read_btor2, write_btor2
-    from hwverify.semantics.system import TransitionSystem
     free = _free(case)
     sy = TransitionSystem("fuzz_terms")
     for v in free:

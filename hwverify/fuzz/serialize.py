@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 
 from hwverify.errors import SemanticsError
 from hwverify.semantics import terms as T
-from hwverify.semantics.terms import Array, BV, Sort, Term
+from hwverify.semantics.terms import BV, Array, Sort, Term
 from hwverify.semantics.values import Value, value_from_json, value_to_json
 
 __all__ = ["sort_to_json", "sort_from_json", "terms_to_json", "terms_from_json", "env_to_json", "env_from_json"]

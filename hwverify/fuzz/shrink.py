@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from hwverify.fuzz.gen_terms import value_to_term
+from hwverify.fuzz.oracle_terms import TermCase
 from hwverify.semantics import terms as T
+from hwverify.semantics.evaluate import evaluate
 from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.terms import Array, Term
 
@@ -55,9 +58,6 @@ def _candidates_over(roots: list[Term], value_of) -> Iterator[list[Term]]:
 
 def shrink_terms(case, still_fails: Callable[[object], bool], budget: int = 300):
     """A smaller ``TermCase`` that still fails."""
-    from hwverify.fuzz.gen_terms import value_to_term
-    from hwverify.fuzz.oracle_terms import TermCase
-    from hwverify.semantics.evaluate import evaluate
 
     def value_of(node: Term) -> Term | None:
         try:

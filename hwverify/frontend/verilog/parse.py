@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hwverify.errors import FrontendError, SourceLoc, UnsupportedError
+from hwverify.frontend.verilog import nodes as N
 
 YOSYS_HINT = "use --frontend yosys for SystemVerilog and constructs outside this subset"
 
@@ -164,14 +165,13 @@ class _ParseFailure(Exception):
 
 def _build_parser():
     """Create the extended pyverilog parser, loading LALR tables from the cache."""
+    # local: pyverilog's parser (and PLY) load only when a file is parsed
     import ply
     import pyverilog
     from ply import yacc
     from pyverilog.vparser import ast as A
     from pyverilog.vparser.lexer import VerilogLexer
     from pyverilog.vparser.parser import VerilogParser
-
-    from hwverify.frontend.verilog import nodes as N
 
     class Lexer(VerilogLexer):
         keywords = VerilogLexer.keywords + ("DEFPARAM",)
