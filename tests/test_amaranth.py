@@ -150,8 +150,9 @@ def test_sync_assert_reports_one_step_later():
 
 
 def test_prove_helper_message_names_unknown():
-    # not 1-inductive and no counterexample in step 0: the message says UNKNOWN and why
-    with pytest.raises(AssertionError, match=r"assert never_7 at .*test_amaranth.py:\d+: UNKNOWN: not 1-inductive"):
+    # no counterexample in step 0 and depth 0 leaves no room for induction: the message says UNKNOWN and why
+    with pytest.raises(AssertionError, match=r"assert never_7 at .*test_amaranth.py:\d+: UNKNOWN: no counterexample "
+                                             r"up to step 0; induction not tried"):
         prove(_Wrap, depth=0)
     assert prove(_Wrap, depth=2).status == "PASS"
 
