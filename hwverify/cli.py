@@ -255,7 +255,7 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
     names = (system.shared_inputs + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
     for p in run.properties:
         if p.trace is not None and p.status in (FAIL, PASS):
-            print_trace(p.trace, names=names)
+            print_trace(p.trace, names=names, all_signals=args.all_signals)
     if compared and any(p.status == FAIL for p in run.properties):
         first = min(p.depth for p in run.properties if p.status == FAIL)
         differ = [p.name for p in run.properties if p.status == FAIL and p.depth == first]
@@ -286,7 +286,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     task = task_from_args(args)
     progress = ProgressDisplay(enabled=None if not args.json else False)
     try:
-        run = verify(task, progress=progress)
+        run = verify(task, progress=progress.callback(f"{task.label()} [{task.engine_name}]"))
     finally:
         progress.close()
     if run.error is not None:
@@ -367,15 +367,29 @@ def cmd_run(args: argparse.Namespace) -> int:
             if tables:
                 print(tables, end="", flush=True)
 
-    if is_sby:
-        code, runs = run_sby(path, args.tasks, solver=args.solver or "bitwuzla", check=not args.no_check,
-                             timeout=args.timeout, jobs=args.jobs or 1, on_done=task_done)
-    else:
-        code, runs = run_project(path, args.tasks, jobs=args.jobs, solver=args.solver, check=not args.no_check,
-                                 timeout=args.timeout, on_done=task_done)
+    display = ProgressDisplay(enabled=None if not args.json else False)
+
+    def finished(run: RunResult) -> None:
+        display.done(run.task.name, str(run.status))
+        display.close()   # the task's lines follow; the live lines come back with the next task's progress
+        task_done(run)
+
+    def progress(task: Task):
+        return display.callback(task.name)
+
+    try:
+        if is_sby:
+            code, runs = run_sby(path, args.tasks, solver=args.solver or "bitwuzla", check=not args.no_check,
+                                 timeout=args.timeout, jobs=args.jobs or 1, on_done=finished, progress=progress)
+        else:
+            code, runs = run_project(path, args.tasks, jobs=args.jobs, solver=args.solver,
+                                     check=not args.no_check, timeout=args.timeout, on_done=finished,
+                                     progress=progress)
+    finally:
+        display.close()
     if args.json:
         print(json.dumps(run_json(runs)))
-    elif len(runs) > 1 or not is_sby:
+    else:
         print_lines(summary_lines(runs), sys.stdout)
     if args.junit:
         cases = [task_junit_case(r) for r in runs]

@@ -40,7 +40,7 @@ def trace_tables(run: RunResult, all_signals: bool = False) -> str:
     out = io.StringIO()
     for p in run.properties:
         if p.trace is not None and (p.status == FAIL or (p.status == PASS and p.kind == "cover")):
-            print_trace(p.trace, out=out)
+            print_trace(p.trace, out=out, all_signals=all_signals)
     return out.getvalue()
 
 
@@ -78,6 +78,7 @@ def summary_lines(runs: list[RunResult]) -> list[str]:
     for r in runs:
         mark = "interrupted" if r.interrupted else "ok" if task_retcode(r.status, r.task.expect) == 0 else "UNEXPECTED"
         lines.append(f"  {r.task.name:<{width}}  {r.status:7}  {r.wall:6.1f} s  {mark}")
+        lines += [f"  {'':<{width}}  {note}" for note in r.notes if note.startswith("warning:")]
     return lines
 
 

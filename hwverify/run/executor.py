@@ -19,18 +19,20 @@ from hwverify.run.task import Task
 __all__ = ["run_tasks", "task_sequence"]
 
 OnDone = Callable[[RunResult], None]
+ProgressFor = Callable[[Task], Callable[[str], None] | None]
 
 
 def _interrupted(task: Task) -> RunResult:
     return RunResult(task, interrupted=True, engine=task.engine_name, solver=task.solver)
 
 
-def task_sequence(tasks: Sequence[Task], on_done: OnDone | None = None) -> list[RunResult]:
+def task_sequence(tasks: Sequence[Task], on_done: OnDone | None = None,
+                  progress: ProgressFor | None = None) -> list[RunResult]:
     """Run ``tasks`` one after the other in this process (each engine still in its worker)."""
     done: list[RunResult] = []
     for i, task in enumerate(tasks):
         try:
-            run = verify(task)
+            run = verify(task, progress=progress(task) if progress else None)
         except KeyboardInterrupt:
             done += [_interrupted(t) for t in tasks[i:]]
             break
@@ -43,10 +45,15 @@ def task_sequence(tasks: Sequence[Task], on_done: OnDone | None = None) -> list[
     return done
 
 
-def run_tasks(tasks: Sequence[Task], jobs: int = 1, on_done: OnDone | None = None) -> list[RunResult]:
-    """Run ``tasks`` with up to ``jobs`` at once; results in the order of ``tasks``."""
+def run_tasks(tasks: Sequence[Task], jobs: int = 1, on_done: OnDone | None = None,
+              progress: ProgressFor | None = None) -> list[RunResult]:
+    """Run ``tasks`` with up to ``jobs`` at once; results in the order of ``tasks``.
+
+    ``progress`` gives each task's progress function; only tasks run in this
+    process report progress (a pool's processes do not relay it).
+    """
     if jobs <= 1 or len(tasks) <= 1:
-        return task_sequence(tasks, on_done)
+        return task_sequence(tasks, on_done, progress)
     results: dict[int, RunResult] = {}
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"))
     futures: dict[Future, int] = {pool.submit(verify, t): i for i, t in enumerate(tasks)}

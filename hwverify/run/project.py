@@ -224,11 +224,12 @@ def select_tasks(project: Project, names: Sequence[str] = (), solver: str | None
 
 
 def run_project(path: str, names: Sequence[str] = (), jobs: int | None = None, solver: str | None = None,
-                check: bool = True, timeout: float | None = None, on_done=None) -> tuple[int, list[RunResult]]:
+                check: bool = True, timeout: float | None = None, on_done=None,
+                progress=None) -> tuple[int, list[RunResult]]:
     """Run the named tasks (default: all) of the project at ``path``: (exit code, results in file order)."""
     project = load_project(path)
     tasks = select_tasks(project, names, solver=solver, timeout=timeout)
     for t in tasks:
         t.check = check
-    runs = run_tasks(tasks, jobs or project.jobs, on_done=on_done)
+    runs = run_tasks(tasks, jobs or project.jobs, on_done=on_done, progress=progress)
     return runs_exit_code(runs), runs

@@ -287,7 +287,9 @@ def _raise(error: FrontendError) -> TransitionSystem:
 
 
 def run_sby(path: str, names: Sequence[str] = (), solver: str = "bitwuzla", check: bool = True,
-            timeout: float | None = None, jobs: int = 1, on_done=None) -> tuple[int, list[RunResult]]:
+            timeout: float | None = None, jobs: int = 1, on_done=None,
+            progress=None) -> tuple[int, list[RunResult]]:
     """Run ``names`` (default: all) of the .sby file at ``path``: (SBY's exit code, results)."""
-    runs = run_tasks(sby_tasks(parse_sby(path), names, solver, check, timeout), jobs, on_done=on_done)
+    runs = run_tasks(sby_tasks(parse_sby(path), names, solver, check, timeout), jobs, on_done=on_done,
+                     progress=progress)
     return runs_exit_code(runs), runs
