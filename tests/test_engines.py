@@ -5,6 +5,8 @@ k-induction and cover are checked against each other.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hwverify.kernel import check_certificate, check_trace
@@ -137,3 +139,75 @@ def test_joint_induction_never_uses_a_failing_assertion():
     ok = r.get("never_forbidden")
     assert ok.status == PASS and "wrong_bound" not in ok.certificate.lemmas
     assert_evidence(s, r)
+
+
+# ------------------------------------------------- what the messages say (real designs)
+def design(name: str, **props):
+    from pathlib import Path
+    from hwverify.frontend.load import load_system
+    path = Path(__file__).resolve().parent.parent / "designs" / "verilog" / f"{name}.v"
+    return load_system([str(path)], top=name.removesuffix("_bug"), **props)
+
+
+def test_unreachable_cover_says_unreachable_up_to_the_bound():
+    s = design("counter", covers=["count == 12"])
+    r = BMC(s, covers=True).check(10)
+    p = r.get("count == 12")
+    assert (p.status, p.depth, p.reason, p.trace) == (FAIL, 10, "unreachable up to step 10", None)
+    assert r.get("cover_L26").status == PASS and r.get("cover_L26").depth == 9
+
+
+def _slow_progress(stop_at: int, pause: float):
+    """A progress callback that lets steps 0..stop_at-1 start, then holds the engine past its deadline.
+
+    Each message waits longer than the engines' 0.1 s throttle, so every step reports.
+    """
+    import time
+
+    def report(message: str) -> None:
+        time.sleep(pause if f"step {stop_at}," in message else 0.12)
+    return report
+
+
+@pytest.mark.parametrize("engine, name", [(BMC, "fifo"), (KInduction, "counter_bug")])
+def test_timeout_says_how_deep_the_search_got(engine, name):
+    r = engine(design(name), EngineOptions(timeout=0.6, progress=_slow_progress(3, 0.6))).check(50)
+    # counter_bug's assert_L25 is 1-inductive; its assert_L24 fails only in step 10
+    for p in [p for p in r.properties if p.name != "assert_L25"]:
+        assert p.status == "TIMEOUT"
+        # step 3 was started after the deadline: it is searched (solver answers in 1 ms) or not
+        assert p.depth in (2, 3), p.to_json()
+        assert f"no counterexample up to step {p.depth}" in p.reason and "-1" not in p.reason
+        assert p.to_json()["depth"] == p.depth
+
+
+@pytest.mark.parametrize("engine", [BMC, KInduction])
+def test_timeout_zero_checks_no_step(engine):
+    r = engine(design("counter"), EngineOptions(timeout=0)).check(10)
+    for p in r.properties:
+        assert (p.status, p.depth, p.reason) == ("TIMEOUT", None, "no step checked")
+        assert "depth" not in p.to_json()
+
+
+def test_kind_never_goes_beyond_its_bound():
+    r = KInduction(design("counter_bug")).check(5)     # the counterexample needs step 10
+    p = r.get("assert_L24")
+    assert p.status == UNKNOWN and p.depth == 5
+    assert p.reason == "not 5-inductive and no counterexample up to step 5"
+    # the bound is the largest induction depth: a 3-inductive property needs bound 3
+    s = systems.wrap_counter()
+    two = KInduction(s).check(2).get("never_forbidden")
+    assert two.status == UNKNOWN and two.reason == "not 2-inductive and no counterexample up to step 2"
+    assert KInduction(s).check(3).get("never_forbidden").certificate.k == 3
+    zero = KInduction(s).check(0).get("never_forbidden")
+    assert zero.reason == "no counterexample up to step 0; induction not tried (it needs a depth of at least 1)"
+
+
+@pytest.mark.parametrize("engine, covers, word", [(BMC, False, "bmc"), (BMC, True, "cover"),
+                                                  (KInduction, False, "kind")])
+def test_progress_messages_name_the_step(engine, covers, word):
+    messages: list[str] = []
+    options = EngineOptions(progress=messages.append)
+    e = engine(design("counter"), options, covers=True) if covers else engine(design("counter"), options)
+    e.check(5)
+    assert messages and all(re.match(rf"{word}: step \d+, \d+ open$", m) for m in messages)

@@ -201,6 +201,31 @@ def test_language_errors(fifo, text, message):
         parse_property(text, fifo())
 
 
+@pytest.mark.parametrize("kind, text, column, message", [
+    ("assert", "count <= ", 10, "syntax error at column 10: unexpected end of property"),
+    ("assert", "a &&& b", 3, "syntax error at column 3: '&&&' is not an expression operator"),
+    ("assert", "cnt < 3", 1, "unknown signal 'cnt' at column 1: closest: count"),
+    ("assume", "full && cuont == 2", 9, "unknown signal 'cuont' at column 9: closest: count"),
+    ("cover", "count + -> full", 9, "syntax error at column 9: unexpected '->'"),
+    ("assert", "past(count) <= count -> full +", 31, "syntax error at column 31: unexpected end of property"),
+    ("assert", "(empty -> count == 0 + ) || full", 24, "syntax error at column 24: unexpected ')'"),
+    ("assert", "count == 3 #", 12, "syntax error at column 12: unexpected '#'"),
+    ("assert", "count == 3)", 11, "unbalanced ')' at column 11"),
+    ("assert", "full || (count", 9, "unbalanced '(' at column 9: it is never closed"),
+    ("assert", "full -> ", 6, "'->' needs an expression on both sides at column 6"),
+    ("assert", "count == 9", 10, "width error at column 10: 9 does not fit in 3 bits"),
+])
+def test_language_errors_point_at_a_column(fifo, kind, text, column, message):
+    """Errors name the option and the column in the user's text, never the wrapper pyverilog parses."""
+    from hwverify.frontend.properties import add_properties
+    with pytest.raises(FrontendError) as info:
+        add_properties(fifo(), **{f"{kind}s": [text]})
+    first, shown, caret = str(info.value).split("\n")
+    assert first.startswith(f'--{kind} "{text}": {message}')
+    assert info.value.loc.column == column and "<property>" not in str(info.value)
+    assert shown == "    " + text and caret == " " * (3 + column) + "^"
+
+
 def test_null_statement_in_case_is_accepted(tmp_path):
     """'default: ;' is legal Verilog-2005; pyverilog parses it as an empty event control."""
     src = tmp_path / "null.v"

@@ -110,8 +110,9 @@ class KInduction(Engine):
                 if answer == SAT:
                     done[prop.name] = base.trace_result(prop, k, FAIL)
                     continue
-                if answer != UNSAT:
-                    done[prop.name] = undecided(prop, k - 1, deadline, solver_reason=base.solver.last_reason)
+                if answer != UNSAT:     # iteration k-1 refuted k-induction; the base case of step k is undecided
+                    done[prop.name] = undecided(prop, k - 1, deadline, _open_reason(prop, k - 1, k),
+                                                solver_reason=base.solver.last_reason)
                     continue
                 if k == bound:      # the step case would try (bound+1)-induction: beyond the bound
                     still_open.append(prop)
