@@ -98,6 +98,13 @@ def test_internal_names_hidden_unless_all_signals():
     assert visible_signals(names, all_signals=True) == sorted(names)
 
 
+def test_only_constant_clocks_are_hidden():
+    frames = [{"clk": 0, "clk_b": k & 1, "clk_en": 0, "sys_clk": 1, "q": k} for k in range(4)]
+    buf = io.StringIO()
+    print_trace(Trace("p", "assert", frames), out=buf)
+    assert set(blocks(buf.getvalue())[0][1]) == {"clk_b", "clk_en", "q 'h"}   # clk_b toggles (multiclock)
+
+
 def test_counterexample_hides_past_registers_by_default():
     system = load_system([str(VERILOG / "counter_bug.v")], top="counter")
     (p, _) = BMC(system).check(12).properties

@@ -43,7 +43,7 @@ _COLUMN_GAP = 3         # a rich column's padding and divider: " | "
 # Names a user did not write: yosys' unnamed BTOR2 states and inputs (state12, input3), auxiliary
 # registers and cells ($past1, $auto$..., a.$formal$...), escaped `\$` names, names starting with '_'.
 _INTERNAL = re.compile(r"^(state|input)\d+$|^[$_]|(^|\.)\\?\$")
-_CLOCK = re.compile(r"(^|[._])(clk|clock)(\d*|_\w+)$", re.I)
+_CLOCK = re.compile(r"(^|[._])(clk|clock)(_?[a-z]|\d+)?$|_(clk|clock)$", re.I)   # clk, clk_a, sys_clk; not clk_en
 
 
 def visible_signals(names: Iterable[str], all_signals: bool = False) -> list[str]:
@@ -324,7 +324,7 @@ class ProgressDisplay:
             return
         with self.lock:
             job = self._job(label)
-            job.status, job.end = status, time.monotonic()
+            job.status, job.end = str(getattr(status, "value", status)), time.monotonic()
             if not self.live_mode and job.printed > float("-inf"):
                 self._plain(job.describe(job.end))
             elif self.live is not None:
