@@ -40,6 +40,7 @@ bench: setup
 	$(VPY) bench/verilog_lowering.py
 	$(VPY) bench/hwmcc.py
 	$(VPY) bench/equiv.py
+	$(VPY) bench/sby_compare.py
 
 clean:
 	rm -rf $(VENV) .hwverify build *.egg-info
