@@ -89,9 +89,10 @@ def test_same_verdicts_as_symbiyosys(path, tmp_path, monkeypatch):
         assert (run.status, min(steps) if steps else None) == theirs[task], (task, lines)
 
 
-def test_run_writes_junit(tmp_path):
+def test_run_writes_junit(tmp_path, monkeypatch):
     import xml.etree.ElementTree as ET
     from hwverify.cli import main
+    monkeypatch.chdir(tmp_path)   # SBY's work folders land in the current folder
     out = tmp_path / "sby.xml"
     assert main(["run", str(ROOT / "handshake_bug.sby"), "--junit", str(out)]) == 0  # expect = fail
     suite = ET.parse(out).getroot().find("testsuite")

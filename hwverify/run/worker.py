@@ -244,6 +244,7 @@ class Worker:
         self.outcome: Result | None = None
         self.raised: HwverifyError | None = None  # a user error the child raised while setting up
         self._eof = False
+        self.last_progress = ""   # the engine's latest progress message (its depth), for a killed run
 
     # ------------------------------------------------------------ running
     def start(self) -> "Worker":
@@ -285,7 +286,8 @@ class Worker:
                 elif self.remaining() == 0.0:
                     elapsed = time.monotonic() - self.started
                     self.kill()
-                    self._finish(TIMEOUT, f"killed after {elapsed:.1f} s (time limit {self.timeout:g} s "
+                    reached = f"; it had reached {self.last_progress}" if self.last_progress else ""
+                    self._finish(TIMEOUT, f"killed after {elapsed:.1f} s{reached} (time limit {self.timeout:g} s "
                                           f"+ {self.grace:g} s grace)")
         return self.outcome
 
@@ -334,6 +336,7 @@ class Worker:
             return
         kind = message[0] if isinstance(message, tuple) and message else None
         if kind == "progress" and len(message) == 2 and isinstance(message[1], str):
+            self.last_progress = message[1]
             if self.progress:
                 self.progress(message[1])
         elif kind == "result" and len(message) == 2:
