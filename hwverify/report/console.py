@@ -25,7 +25,10 @@ from rich.live import Live
 from rich.markup import escape
 from rich.text import Text
 
+from hwverify.formats.vcd import signal_widths
 from hwverify.prover.result import FAIL, PASS, Result
+from hwverify.semantics.replay import annotate_trace
+from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.trace import Trace
 from hwverify.semantics.values import ArrayValue, Value
 
@@ -101,7 +104,7 @@ class _Row:
 
 def print_trace(trace: Trace, out: TextIO | None = None, names: Sequence[str] | None = None, *,
                 all_signals: bool = False, width: int | None = None,
-                widths: Mapping[str, int] | None = None) -> None:
+                widths: Mapping[str, int] | None = None, system: TransitionSystem | None = None) -> None:
     """A title line, then the trace in blocks of steps: one row per signal, one column per step.
 
     ``names`` picks the signals (in that order; array names show their
@@ -110,11 +113,19 @@ def print_trace(trace: Trace, out: TextIO | None = None, names: Sequence[str] | 
     terminal's (``COLUMNS`` or 80 in logs); ``widths`` (bit widths by name,
     e.g. ``formats.vcd.signal_widths``) pads hex to the signal's width.
     1-bit signals show 0/1, wider ones hex (``'h`` after the name).
+    ``system`` (the one the trace is about) supplies both: the widths, and
+    every named signal per step (``annotate_trace``) when the trace has only
+    inputs and states. Without widths a radix is guessed from the values, so
+    a 32-bit register that stays 0 shows as one bit.
 
     The title is a line of its own, never wrapped by rich: as a table title it
     would be broken to the table's width (a one-step trace is narrower than
     "counterexample for <property>"), splitting the property's name.
     """
+    if system is not None:
+        if not trace.signals:
+            annotate_trace(system, trace)
+        widths = {**signal_widths(system), **(widths or {})}
     frames = trace.signals or trace.frames
     steps = len(frames)
     console = _console(out)
