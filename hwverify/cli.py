@@ -255,7 +255,7 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
     names = (system.shared_inputs + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
     for p in run.properties:
         if p.trace is not None and p.status in (FAIL, PASS):
-            print_trace(p.trace, names=names, all_signals=args.all_signals)
+            print_trace(p.trace, names=names, all_signals=args.all_signals, system=system)
     if compared and any(p.status == FAIL for p in run.properties):
         first = min(p.depth for p in run.properties if p.status == FAIL)
         differ = [p.name for p in run.properties if p.status == FAIL and p.depth == first]

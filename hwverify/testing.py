@@ -57,7 +57,7 @@ def format_failure(system: TransitionSystem, result: Result, max_signals: int = 
             annotate_trace(system, p.trace)
             names = visible_signals(sorted({n for f in p.trace.signals for n in f}))[:max_signals]
             out = io.StringIO()
-            print_trace(p.trace, out=out, names=names)
+            print_trace(p.trace, out=out, names=names, system=system)
             tables.append(out.getvalue())
     return "\n".join(lines + tables)
 

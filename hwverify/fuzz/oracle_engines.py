@@ -27,10 +27,9 @@ from typing import Sequence
 from hwverify.formats.btor2 import read_btor2, write_btor2
 from hwverify.fuzz.gen_systems import random_system_mixed
 from hwverify.kernel import check_certificate, check_trace
-from hwverify.prover.bmc import BMC
-from hwverify.prover.equiv import EquivEngine
-from hwverify.prover.kind import KInduction
-from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions
+from hwverify.prover.result import ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, Mode, Result
+from hwverify.run.session import verify
+from hwverify.run.task import Task
 from hwverify.semantics import terms as T
 from hwverify.semantics.evaluate import CompiledSystem
 from hwverify.semantics.system import TransitionSystem
@@ -39,6 +38,17 @@ KIND_BOUND = 8
 BMC_BOUND = 12
 SIM_RUNS, SIM_CYCLES = 4, 40
 ENGINE_TIMEOUT = 5.0  # seconds per engine run; TIMEOUT/UNKNOWN verdicts are never compared
+
+
+def run_engine(system: TransitionSystem, engine: str, mode: Mode, solver: str, bound: int, seed: int = 0,
+               timeout: float = ENGINE_TIMEOUT) -> Result:
+    """One engine's raw verdicts through the run layer: in-process and without the kernel, which the
+    oracles call themselves so that they can compare engines, simulation and kernel separately."""
+    run = verify(Task(system=system, mode=mode, engine=engine, solver=solver, depth=bound, timeout=timeout,
+                      seed=seed, isolate=False, check=False, name=system.name))
+    if run.error is not None:
+        raise run.error
+    return run.result
 
 
 @dataclass
@@ -81,8 +91,8 @@ def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: b
     s_kind, s_bmc, s_rt = solvers[rotation % n], solvers[(rotation + 1) % n], solvers[(rotation + 2) % n]
     out: list[str] = []
     try:
-        kind = KInduction(system, EngineOptions(solver=s_kind, timeout=ENGINE_TIMEOUT)).check(KIND_BOUND).properties[0]
-        bmc = BMC(system, EngineOptions(solver=s_bmc, timeout=ENGINE_TIMEOUT)).check(BMC_BOUND).properties[0]
+        kind = run_engine(system, "kind", Mode.PROVE, s_kind, KIND_BOUND).properties[0]
+        bmc = run_engine(system, "bmc", Mode.BMC, s_bmc, BMC_BOUND).properties[0]
     except Exception as e:  # noqa: BLE001 - engines must turn failures into results
         return [f"engine crashed: {type(e).__name__}: {e}"]
     for label, p in ((f"kind[{s_kind}]", kind), (f"bmc[{s_bmc}]", bmc)):
@@ -137,8 +147,7 @@ def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solv
                     kernel: bool) -> list[str]:
     """The signal-correspondence engine (prover/equiv.py) as a third prover of the same property."""
     try:
-        p = EquivEngine(system, EngineOptions(solver=solver, timeout=ENGINE_TIMEOUT), seed=seed) \
-            .check(KIND_BOUND).properties[0]
+        p = run_engine(system, "equiv", Mode.PROVE, solver, KIND_BOUND, seed=seed).properties[0]
     except Exception as e:  # noqa: BLE001
         return [f"equiv engine crashed: {type(e).__name__}: {e}"]
     label, out = f"equiv[{solver}]", []
@@ -167,7 +176,7 @@ def _round_trip(system: TransitionSystem, bmc, solver: str) -> list[str]:
         back = read_btor2(write_btor2(system), "fuzz.btor2")
     except Exception as e:  # noqa: BLE001
         return [f"btor2 round trip failed: {type(e).__name__}: {e}"]
-    again = BMC(back, EngineOptions(solver=solver, timeout=ENGINE_TIMEOUT)).check(BMC_BOUND).properties[0]
+    again = run_engine(back, "bmc", Mode.BMC, solver, BMC_BOUND).properties[0]
     decided = (PASS, FAIL)
     if again.status in decided and bmc.status in decided and (again.status, again.depth) != (bmc.status, bmc.depth):
         return [f"btor2 round trip changes the BMC verdict: {bmc.status}@{bmc.depth} -> "

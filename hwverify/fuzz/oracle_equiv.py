@@ -29,13 +29,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from hwverify.fuzz.gen_systems import _expr, random_system_mixed
-from hwverify.fuzz.oracle_engines import SystemCase
+from hwverify.fuzz.oracle_engines import SystemCase, run_engine
 from hwverify.fuzz.rewrite import OUTPUT_PREFIX, mutate_system, rewrite_system
 from hwverify.kernel import check_certificate, check_trace
-from hwverify.prover.bmc import BMC
-from hwverify.prover.equiv import EquivEngine
 from hwverify.prover.miter import build_miter
-from hwverify.prover.result import ERROR, FAIL, PASS, UNKNOWN, EngineOptions
+from hwverify.prover.result import ERROR, FAIL, PASS, UNKNOWN, Mode
 from hwverify.semantics.evaluate import CompiledSystem
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import BV
@@ -93,8 +91,8 @@ def check(case: EquivCase, solvers: Sequence[str], rotation: int = 0) -> list[st
     n = len(solvers)
     s_eq, s_bmc = solvers[rotation % n], solvers[(rotation + 1) % n]
     try:
-        equiv = EquivEngine(miter, EngineOptions(solver=s_eq, timeout=ENGINE_TIMEOUT), seed=rotation).check(BOUND)
-        bmc = BMC(miter, EngineOptions(solver=s_bmc, timeout=ENGINE_TIMEOUT)).check(BOUND)
+        equiv = run_engine(miter, "equiv", Mode.PROVE, s_eq, BOUND, seed=rotation, timeout=ENGINE_TIMEOUT)
+        bmc = run_engine(miter, "bmc", Mode.BMC, s_bmc, BOUND, timeout=ENGINE_TIMEOUT)
     except Exception as e:  # noqa: BLE001 - engines must turn failures into results
         return [f"engine crashed: {type(e).__name__}: {e}"]
     sim = _simulated_difference(miter, rotation)

@@ -269,11 +269,11 @@ class EquivEngine(Engine):
     name = "equiv"
 
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None, *,
-                 runs: int = 16, cycles: int = 48, cti_cycles: int = 16, inverted: bool = True, seed: int = 0):
+                 runs: int = 16, cycles: int = 48, cti_cycles: int = 16, inverted: bool = True, seed: int | None = None):
         super().__init__(system, options)
         self.runs, self.cycles, self.cti_cycles = runs, cycles, cti_cycles
         self.inverted = inverted
-        self.rng = random.Random(seed)
+        self.rng = random.Random(self.options.seed if seed is None else seed)
         self.correspondence: Correspondence | None = None
         self.stats: dict = {}
 

@@ -127,7 +127,8 @@ class EngineOptions:
     timeout: float | None = None  # wall-clock seconds for the whole run
     progress: ProgressFn | None = None
     simple_path: bool = True
-    memory_mb: int | None = None  # address-space limit of a worker process (prover/worker.py); in-process: ignored
+    memory_mb: int | None = None  # address-space limit of a worker process (run/worker.py); in-process: ignored
+    seed: int = 0                 # for engines that simulate at random (equiv): runs are reproducible
 
     def deadline(self) -> "Deadline":
         return Deadline(self.timeout)

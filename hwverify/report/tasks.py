@@ -40,7 +40,7 @@ def trace_tables(run: RunResult, all_signals: bool = False) -> str:
     out = io.StringIO()
     for p in run.properties:
         if p.trace is not None and (p.status == FAIL or (p.status == PASS and p.kind == "cover")):
-            print_trace(p.trace, out=out, all_signals=all_signals)
+            print_trace(p.trace, out=out, all_signals=all_signals, system=run.system)
     return out.getvalue()
 
 

@@ -54,6 +54,7 @@ class Task:
     memory_mb: int | None = None       # address-space limit of the engine's worker
     isolate: bool = True               # run the engine in a worker process
     simple_path: bool = True
+    seed: int = 0                      # engines that simulate at random use it
     asserts: list[str] = field(default_factory=list)
     assumes: list[str] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)
@@ -79,7 +80,7 @@ class Task:
 
     def options(self, progress=None) -> EngineOptions:
         return EngineOptions(solver=self.solver, timeout=self.timeout, progress=progress,
-                             simple_path=self.simple_path, memory_mb=self.memory_mb)
+                             simple_path=self.simple_path, memory_mb=self.memory_mb, seed=self.seed)
 
     def label(self) -> str:
         """A short name for messages: the task's name, else its top module or first design file."""
