@@ -18,6 +18,7 @@ from typing import NoReturn, Sequence
 from hwverify.cosim.command import add_parsers as add_cosim_parsers, design_record, replay_failures, run_cosim, \
     run_replay
 from hwverify.errors import HwverifyError, UsageError
+from hwverify.frontend.load import FRONTENDS
 from hwverify.fuzz.command import add_parser as add_fuzz_parser, run as run_fuzz
 from hwverify.kernel.certdir import check_certificate_dir
 from hwverify.prover.registry import engines_for
@@ -101,8 +102,8 @@ def _subparser(sub, name: str, help_: str) -> argparse.ArgumentParser:
 def _add_design_args(p: argparse.ArgumentParser, properties: tuple[str, ...]) -> None:
     p.add_argument("design", nargs="+", help="design files (.btor2/.btor, .v/.sv, .il) or an Amaranth path/module.py:ClassName")
     p.add_argument("--top", help="top module (Verilog)")
-    p.add_argument("--frontend", choices=["pyverilog", "yosys"], default=None,
-                   help="default: yosys for .sv/.il, pyverilog for .v")
+    p.add_argument("--frontend", choices=list(FRONTENDS), default=None,
+                   help="default by file kind: yosys for .sv/.il, pyverilog for .v, btor2, amaranth")
     p.add_argument("--define", "-D", action="append", default=[], metavar="NAME=VAL")
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR", type=_existing_dir)
     p.add_argument("--multiclock", action="store_true",
@@ -167,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gate", nargs="+", required=True, metavar="FILE",
                    help="the second design (the first, positional one is the reference)")
     p.add_argument("--gate-top", help="top module of the second design (default: --top)")
-    p.add_argument("--gate-frontend", choices=["pyverilog", "yosys"], default=None,
+    p.add_argument("--gate-frontend", choices=list(FRONTENDS), default=None,
                    help="frontend of the second design (default: as --frontend)")
     p.add_argument("--outputs", metavar="NAME,...",
                    help="signals to compare (default: the output ports both designs have)")

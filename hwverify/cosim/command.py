@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+
+from hwverify.cosim.replay import replay, replay_summary
+from hwverify.cosim.runner import cosim, verilator_note
 
 __all__ = ["add_parsers", "run_cosim", "run_replay", "design_record", "replay_failures"]
 
@@ -30,8 +34,6 @@ def _defines(args) -> dict[str, str]:
 
 
 def run_cosim(args: argparse.Namespace) -> int:
-    import json
-    from hwverify.cosim.runner import cosim, verilator_note
     res = cosim(args.design, args.top, cycles=args.cycles, seed=args.seed, frontend=args.frontend,
                 defines=_defines(args), include_dirs=args.include, work_dir=args.work_dir,
                 waveform=args.waves)
@@ -46,8 +48,6 @@ def run_cosim(args: argparse.Namespace) -> int:
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    import json
-    from hwverify.cosim.replay import replay, replay_summary
     res = replay(args.trace)
     if args.json:
         print(json.dumps({"status": res.status, "waveform": res.waveform, **res.data}))
@@ -68,7 +68,6 @@ def design_record(task) -> dict | None:
 
 def replay_failures(paths: dict[str, str], to_stderr: bool = False) -> bool:
     """Replay every FAIL trace written to ``paths`` (property -> JSON); False if one is not reproduced."""
-    from hwverify.cosim.replay import replay, replay_summary
     ok = True
     for name, path in paths.items():
         res = replay(path)
