@@ -256,3 +256,26 @@ def test_ctrl_c_in_a_project_keeps_finished_tasks(tmp_path):
     summary = r.stdout[r.stdout.index("summary:"):]
     assert "quick" in summary and "PASS" in summary and "interrupted" in summary
     assert "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ worker messages
+def test_a_miter_job_crosses_the_worker_boundary_with_spawn():
+    """The spawn start method pickles the job: a Miter (equivalence) must be allowed on the wire."""
+    from hwverify.prover.result import EngineOptions
+    from hwverify.run.session import load
+    from hwverify.run.task import Gate
+    from hwverify.run.worker import Job, decode, encode, run_isolated
+    ref = str(ROOT / "designs" / "equiv" / "alu_ref.v")
+    gate = str(ROOT / "designs" / "equiv" / "alu_shared.v")
+    miter = load(Task(design=[ref], top="alu", mode=Mode.EQUIV, gate=Gate([gate])))
+    job = decode(encode(Job(miter, "equiv", EngineOptions(), 5, Mode.EQUIV)))
+    assert type(job.system).__name__ == "Miter" and job.system.compared == miter.compared
+    result = run_isolated(miter, "equiv", EngineOptions(timeout=120), 5, Mode.EQUIV, start_method="spawn")
+    assert result.status == Status.PASS
+
+
+def test_public_api():
+    import hwverify
+    run = hwverify.verify(hwverify.Task(design=[COUNTER], top="counter", mode=hwverify.Mode.BMC, depth=5))
+    assert run.status == hwverify.Status.PASS
+    assert set(hwverify.__all__) >= {"Task", "verify", "load_system", "check_certificate_dir"}
