@@ -236,7 +236,30 @@ def run_sby(t: BenchTask, solver: str, timeout: float, env: dict[str, str]) -> d
         status, note = "ERROR", (err or out).strip()[-300:]
     if status == "ERROR" and not note:
         note = " | ".join(l.split("] ", 1)[-1] for l in out.splitlines() if "ERROR" in l)[-300:]
-    return {"status": status, "wall": wall, "engines_rewritten": notes, "note": note}
+    return {"status": status, "wall": wall, "first_failure_step": first_failure_step(out),
+            "engines_rewritten": notes, "note": note}
+
+
+def first_failure_step(out: str) -> int | None:
+    """The step of smtbmc's first failed assertion (BMC or prove's base case), from SBY's engine lines."""
+    step = None
+    for line in out.splitlines():
+        if "induction" in line:
+            continue
+        m = re.search(r"Checking assertions in step (\d+)", line)
+        if m:
+            step = int(m.group(1))
+        elif "Assert failed in" in line:
+            return step
+    return None
+
+
+def revision() -> str:
+    """The hwverify commit measured, '+dirty' when hwverify/ has uncommitted changes (the tree moves under us)."""
+    git = ["git", "-C", ROOT]
+    head = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(git + ["status", "--porcelain", "hwverify"], capture_output=True, text=True).stdout.strip()
+    return head + ("+dirty" if dirty else "")
 
 
 def hwverify_supports_json() -> bool:
@@ -258,12 +281,14 @@ def run_hwverify(t: BenchTask, timeout: float, env: dict[str, str], json_flag: b
         one = tasks[0] if len(tasks) == 1 else {}
         row["status"] = one.get("status") or report.get("status")
         row["engine"], row["mode"] = one.get("engine"), one.get("mode")
-        if one.get("message"):
-            row["note"] = f"{one.get('location') or ''}: {one['message']}".lstrip(": ")
+        said = one if one.get("message") else report
+        if said.get("message"):
+            row["note"] = f"{said.get('location') or ''}: {said['message']}".lstrip(": ")
         for key in ("load_time", "engine_time", "kernel_time"):
             if isinstance(one.get(key), (int, float)):
                 row[key] = one[key]
-        fails = [p for p in one.get("properties", []) if isinstance(p, dict) and p.get("status") == "FAIL"]
+        fails = [p for p in one.get("properties", []) if isinstance(p, dict) and p.get("status") == "FAIL"
+                 and p.get("kind") != "cover"]
         if fails:
             row["first_failure_step"] = min((p.get("depth") for p in fails if p.get("depth") is not None),
                                             default=None)
@@ -348,6 +373,7 @@ def summarize(rows: list[dict]) -> dict:
         "contradictions": [r["task"] for r in rows if r["agreement"] == "contradiction"],
         "hwverify_unexpected": [r["task"] for r in rows if r["hwverify_unexpected"]],
         "hwverify_wrong_mode": [r["task"] for r in rows if r["hwverify_wrong_mode"]],
+        "failure_step_differs": [r["task"] for r in rows if r["failure_step_differs"]],
     }
 
 
@@ -360,6 +386,7 @@ def main() -> int:
     args = ap.parse_args()
     tasks = [t for t in corpus_tasks() if not args.pattern or args.pattern in t.label]
     env = tool_env()
+    measured = revision()
     json_flag = hwverify_supports_json()
     print(f"SBY: yowasp-sby, [engines] rewritten to 'smtbmc {args.solver}' in a temporary copy (yices is "
           f"not installed); hwverify: 'hwverify run{' --json' if json_flag else ''}' on the original"
@@ -377,24 +404,29 @@ def main() -> int:
         agree = agreement(sby["status"], ours["status"])
         unexpected = ours["status"] not in expect and sby["status"] in expect
         wrong_mode = mode_mismatch(mode, ours)
+        steps = (sby["first_failure_step"], ours.get("first_failure_step"))
+        wrong_step = mode != "cover" and agree == "same" and sby["status"] == "FAIL" and None not in steps \
+            and steps[0] != steps[1]
         both = {sby["status"], ours["status"]}.isdisjoint({"TIMEOUT", "ERROR"})
         ratio = ours["wall"] / sby["wall"] if both and sby["wall"] > 0 else None
         rows.append({"task": t.label, "file": os.path.relpath(t.path, ROOT), "name": t.task,
                      "origin": t.origin, "mode": mode, "expect": expect, "sby": sby, "hwverify": ours, "ratio": ratio,
                      "agreement": agree, "hwverify_unexpected": unexpected,
-                     "hwverify_wrong_mode": wrong_mode})
+                     "hwverify_wrong_mode": wrong_mode, "failure_step_differs": wrong_step})
         fmt = lambda x: f"{x:6.2f}" if isinstance(x, (int, float)) else f"{'-':>6}"
         flag = {"contradiction": "  <-- CONTRADICTION", "hwverify_error": "  <-- hwverify ERROR"}.get(agree, "")
         print(f"{t.label[-58:]:58} {','.join(expect)[:10]:10} {sby['status']:>7} {sby['wall']:6.2f} "
               f"{ours['status']:>8} {ours['wall']:6.2f} {fmt(ratio)} {fmt(ours['engine_time'])} "
               f"{fmt(ours['kernel_time'])}  {agree}{flag}" + ("  (hwverify unexpected)" if unexpected else "")
-              + (f"  (hwverify ran mode {ours['mode'] or ours['engine']}, SBY {mode})" if wrong_mode else ""),
+              + (f"  (hwverify ran mode {ours['mode'] or ours['engine']}, SBY {mode})" if wrong_mode else "")
+              + (f"  (first failure: SBY step {steps[0]}, hwverify step {steps[1]})" if wrong_step else ""),
               flush=True)
     summary = summarize(rows)
     if not args.no_write:
         os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
         with open(RESULTS, "w") as fh:
-            json.dump({"sby_solver": args.solver, "timeout": args.timeout, "hwverify_json": json_flag,
+            json.dump({"hwverify_revision": measured, "sby_solver": args.solver, "timeout": args.timeout,
+                       "hwverify_json": json_flag,
                        "summary": summary, "tasks": rows}, fh, indent=1)
     w, e, a = summary["hwverify_over_sby_wall"], summary["hwverify_wall_over_engine"], summary["agreement"]
     print(f"{len(rows)} tasks; hwverify/SBY wall: median {w.get('median', 0):.2f}, max {w.get('max', 0):.2f}"
@@ -403,10 +435,12 @@ def main() -> int:
     print("verdicts: " + ", ".join(f"{k} {v}" for k, v in a.items()))
     for r in rows:
         if r["agreement"] in ("contradiction", "weaker", "hwverify_error", "sby_error") or r["hwverify_unexpected"] \
-                or r["hwverify_wrong_mode"]:
+                or r["hwverify_wrong_mode"] or r["failure_step_differs"]:
             print(f"  {r['agreement']:15} {r['task']}: SBY {r['sby']['status']}, hwverify {r['hwverify']['status']}"
                   f" (expect {','.join(r['expect'])}) {r['hwverify']['note'] or r['sby']['note']}"[:240])
-    return 1 if summary["contradictions"] or summary["hwverify_unexpected"] or summary["hwverify_wrong_mode"] else 0
+    bad = summary["contradictions"] + summary["hwverify_unexpected"] + summary["hwverify_wrong_mode"] \
+        + summary["failure_step_differs"]
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
