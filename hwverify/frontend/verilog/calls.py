@@ -46,7 +46,11 @@ class Calls(Netlist):
         return fd
 
     def sub_scope(self, parent: Scope, node: Any, ret: tuple[int, bool] | None) -> tuple[Scope, list[Net], list[Net]]:
-        """Local scope of a function or task: (scope, inputs in order, all locals)."""
+        """Local scope of a function or task: (scope, ports in order, all locals).
+
+        A function's ports are its inputs; a task's may be outputs too
+        (``net.port == "output"``), copied to the caller's arguments when it returns.
+        """
         key = ("sub", id(node))
         cached = parent.fn_cache.get(key)
         if cached is not None:
@@ -58,12 +62,14 @@ class Calls(Netlist):
         for s in stmts:
             if isinstance(s, A.Decl):
                 for v in s.list:
-                    if isinstance(v, A.Output):
-                        raise self.error(v, "task/function outputs are not supported", True)
+                    if isinstance(v, A.Output) and ret is not None:
+                        raise self.error(v, f"function {node.name} has an output port (only tasks may)")
+                    if isinstance(v, A.Inout):
+                        raise self.error(v, f"inout port {v.name} of {node.name} is not supported", True)
                     net = self.elab.declare(sub, v, register=False)
                     if net is None:
                         continue
-                    if isinstance(v, A.Input) and net not in inputs:
+                    if isinstance(v, (A.Input, A.Output)) and net not in inputs:
                         inputs.append(net)
                     if net not in locals_:
                         locals_.append(net)
@@ -119,10 +125,10 @@ class Calls(Netlist):
         if len(s.args) != len(inputs):
             raise self.error(s, f"task {s.name} takes {len(inputs)} arguments, not {len(s.args)}")
         lw = ex.lowerer()
-        vals = [lw.lower_assign(a, n.width) for a, n in zip(s.args, inputs)]
+        vals = [(n, lw.lower_assign(a, n.width)) for a, n in zip(s.args, inputs) if n.port == "input"]
         saved_scope, saved_locals = ex.scope, set(ex.locals)
         ex.locals |= set(locals_)
-        for n, v in zip(inputs, vals):
+        for n, v in vals:
             ex.env.vals[n] = v
             ex.env.mask[n] = full_mask(n)
         ex.scope = sub
@@ -131,7 +137,23 @@ class Calls(Netlist):
                 if not isinstance(st, A.Decl):
                     ex.run(st)
         finally:
-            ex.scope, ex.locals = saved_scope, saved_locals
+            ex.scope = saved_scope
+        # Outputs are copied to the arguments when the task returns (a blocking assignment);
+        # bits the task left unassigned are x.
+        outs = []
+        for a, n in zip(s.args, inputs):
+            if n.port != "output":
+                continue
+            v = ex.env.vals.get(n)
+            if v is None or ex.env.mask.get(n, 0) != full_mask(n):
+                v = self.fresh_x(n.width, s) if v is None else \
+                    T.substitute(v, {ph: self.fresh_x(n.width, s) for ph, m in ex.placeholders.items()
+                                     if m is n})
+            outs.append((a, v, n.signed))
+        ex.locals = saved_locals
+        for a, v, signed in outs:
+            w = ex.lvalue_width(a)
+            ex.store(a, T.resize(v, w, signed) if w >= v.width else T.extract(v, w - 1, 0), False)
         for n in locals_:
             ex.env.vals.pop(n, None)
             ex.env.mask.pop(n, None)

@@ -91,8 +91,27 @@ class Design(Calls):
 
     def add_assign(self, scope: Scope, lhs: Any, rhs: Any, node: Any) -> None:
         lw = ExprLowerer(self, scope, self.ctx)
-        alias = (scope, rhs.var) if isinstance(rhs.var, A.Identifier) else None
-        self._add_parts_driver(scope, lhs, "assign", node, lambda w: lw.lower_assign(rhs, w), alias)
+        target = lhs.var if isinstance(lhs, A.Lvalue) else lhs
+        if isinstance(target, A.Pointer) and isinstance(target.var, A.Identifier):
+            mem = ExprLowerer(self, scope, self.elab.const).resolve(target.var)
+            if isinstance(mem, Net) and mem.is_memory:
+                return self._add_word_assign(scope, mem, target, rhs, node)
+        self._add_parts_driver(scope, lhs, "assign", node, lambda w: lw.lower_assign(rhs, w),
+                               alias=(scope, rhs.var) if isinstance(rhs.var, A.Identifier) else None)
+
+    def _add_word_assign(self, scope: Scope, mem: Net, target: Any, rhs: Any, node: Any) -> None:
+        """``assign table[8'h3c] = 8'heb;``: one word of a wire array (a lookup table, say)."""
+        lw = ExprLowerer(self, scope, self.ctx)
+        addr = ExprLowerer(self, scope, self.elab.const).const_int(target.ptr, "address of an assigned memory word")
+        off = mem.word_offset(addr)
+        if not 0 <= off < mem.depth:
+            raise self.error(node, f"address {addr} is outside memory {mem.name}")
+        if off in mem.word_drivers:
+            raise self.error(node, f"{mem.name}[{addr}] has more than one driver (also {mem.word_drivers[off]})")
+        drv = Driver(self.loc(node), f"assign {mem.name}[{addr}]",
+                     lambda d: {0: lw.lower_assign(rhs, mem.width)})
+        self.drivers.append(drv)
+        mem.word_drivers[off] = drv
 
     def add_port_input(self, scope: Scope, expr: Any, net: Net, inst: Any) -> None:
         lw = ExprLowerer(self, scope, self.ctx)
@@ -144,20 +163,34 @@ class Design(Calls):
 
     def _add_comb(self, blk: Block) -> None:
         for net in blk.targets:
-            if net.is_memory:
-                raise self.error(blk.node, f"memory {net.name} written in combinational logic", True)
+            if net.is_memory and (net.word_drivers or net.comb_block is not None):
+                raise self.error(blk.node, f"memory {net.name} has more than one driver")
+
+        # A block driving several nets reads the others' inputs as placeholders first, and
+        # each of its nets then resolves only the reads in its own cone: one block may feed
+        # a submodule and read that submodule's outputs for another net (secworks' chacha
+        # and aes cores do), which is no loop although the block as a whole sits on both sides.
+        defer = len(blk.targets) > 1
 
         def fn(design: Netlist) -> dict:
             ex = Executor(self, blk.scope, "comb", blk.targets, set(blk.loopvars))
+            if defer:
+                ex.defer = {}
             ex.run(blk.body)
             finals = ex.final_values(sorted(blk.targets, key=lambda n: n.name))
             out = {}
             for net, v in finals.items():
+                if net.is_memory:   # words the block does not write are x
+                    out[net] = ex.cleanup(net, v, self.fresh_x_array(net, blk.node)) \
+                        if self.has_placeholder(v) else v
+                    continue
                 missing = ex.unassigned_bits(net)
                 if missing:
                     raise self.error(blk.node, f"{net.name} is not assigned on every path of this "
                                                "always @* block (a latch)", True)
                 out[net] = ex.cleanup(net, v)
+            if defer:
+                out["$ext"] = dict(ex.defer)
             return out
 
         drv = Driver(self.loc(blk.node), "always @*", fn)
@@ -165,8 +198,24 @@ class Design(Calls):
         self.drivers.append(drv)
         for net in blk.targets:
             net.comb_block = blk
-            self.add_chunk(net, 0, net.width - 1, drv, net, blk.node)
+            self.add_chunk(net, 0, net.width - 1, self._resolving(drv, net, blk) if defer else drv, net,
+                           blk.node)
         self.blocks.append(blk)
+
+    def _resolving(self, block_drv: Driver, net: Net, blk: Block) -> Driver:
+        """The driver of one net of a deferred ``always @*``: the block's term for it, its reads resolved."""
+        def fn(design: Netlist) -> dict:
+            self.ensure(block_drv, blk.node)
+            v = block_drv.results[net]
+            ext: dict[Term, Net] = block_drv.results["$ext"]
+            used = [x for x in T.free_vars([v]) if x in ext]
+            mapping = {x: (self.mem_value(ext[x], blk.node) if ext[x].is_memory else self.value(ext[x], blk.node))
+                       for x in used}
+            return {net: T.substitute(v, mapping) if mapping else v}
+
+        drv = Driver(self.loc(blk.node), "always @*", fn)
+        self.drivers.append(drv)
+        return drv
 
     def add_initial(self, scope: Scope, stmt: Any, node: Any) -> None:
         blk = Block("initial", scope, node, stmt)
@@ -182,10 +231,31 @@ def _sens_name(s: Any) -> str:
     return sig.name if isinstance(sig, A.Identifier) else ""
 
 
+def _only_statement(block: Any) -> Any:
+    """The one statement of a ``begin ... end`` besides its declarations, else None.
+
+    ``begin : reg_update integer i; if (!reset_n) ... end`` is how real code
+    declares a loop counter for the reset branch: the block is still one ``if``.
+    """
+    if not isinstance(block, A.Block):
+        return None
+    stmts = [s for s in block.statements if not isinstance(s, A.Decl)]
+    return stmts[0] if len(stmts) == 1 else None
+
+
 def unwrap(body: Any) -> Any:
-    while isinstance(body, A.Block) and len(body.statements) == 1 and not body.scope:
-        body = body.statements[0]
+    """``body`` without the blocks around a single statement."""
+    while (inner := _only_statement(body)) is not None:
+        body = inner
     return body
+
+
+def unwrap_in(design: Netlist, body: Any, scope: Scope) -> tuple[Any, Scope]:
+    """``unwrap``, also returning the scope the statement runs in (named blocks declare names)."""
+    while (inner := _only_statement(body)) is not None:
+        scope = design.block_scope(body, scope)
+        body = inner
+    return body, scope
 
 
 def _async_depth(body: Any, asyncs: set[str], clock: str) -> int:

@@ -31,7 +31,7 @@ from typing import Any
 from pyverilog.vparser import ast as A
 
 from hwverify.errors import FrontendError, SemanticsError
-from hwverify.frontend.verilog.design import Design, unwrap
+from hwverify.frontend.verilog.design import Design, unwrap_in
 from hwverify.frontend.verilog.expr import ExprLowerer
 from hwverify.frontend.verilog.model import Driver, Net
 from hwverify.frontend.verilog.netlist import Block, Netlist
@@ -203,7 +203,7 @@ def _make_register(d: Design, net: Net, blk: Block) -> None:
     if net.block is not None and net.block is not blk:
         raise d.error(blk.node, f"{net.name} is assigned in more than one clocked block "
                                 f"(also at {net.block.scope and d.loc(net.block.node)})")
-    if net.chunks or net.comb_block is not None:
+    if net.chunks or net.comb_block is not None or net.word_drivers:
         raise d.error(blk.node, f"{net.name} is assigned in a clocked block and also driven "
                                 f"combinationally ({net.chunks[0].driver if net.chunks else 'always @*'})")
     if net.port == "input":
@@ -251,11 +251,17 @@ def _constant_registers(d: Design) -> None:
 def _async_driver(d: Design, blk: Block) -> Driver:
     def fn(design: Netlist) -> dict:
         ex = Executor(d, blk.scope, "async", blk.targets, set(blk.loopvars))
-        s = unwrap(blk.body)
+        s, scope = unwrap_in(d, blk.body, blk.scope)
         arms = []
+
+        def arm(st: Any, sc: Any) -> None:
+            ex.scope = sc
+            ex.run(st)
+
         for _ in range(blk.async_depth):
-            arms.append((ex.lowerer().truth(s.cond), (lambda st=s.true_statement: ex.run(st))))
-            s = unwrap(s.false_statement)
+            ex.scope = scope
+            arms.append((ex.lowerer().truth(s.cond), (lambda st=s.true_statement, sc=scope: arm(st, sc))))
+            s, scope = unwrap_in(d, s.false_statement, scope)
         ex.branch(arms, lambda: None)
         return ex.final_values(sorted(blk.targets, key=lambda n: n.name))
 

@@ -39,6 +39,7 @@ class Net:
     chunks: list["Chunk"] = field(default_factory=list)
     block: Any = None            # the clocked block writing this register
     comb_block: Any = None       # the always @* block driving it
+    word_drivers: dict = field(default_factory=dict)   # memories: word offset -> Driver (assign m[3] = ...)
     state: Term | None = None
     value: Term | None = None
     clock: bool = False

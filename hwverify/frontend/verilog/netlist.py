@@ -250,12 +250,44 @@ class Netlist:
 
     def mem_value(self, net: Net, node: Any) -> Term:
         if net.value is None:
-            if net.state is not None:
+            drv = net.block.async_driver if net.block is not None else None
+            if drv is not None:   # a memory an asynchronous reset clears reads as cleared while it is active
+                self.ensure(drv, node)
+                net.value = drv.results[net]
+            elif net.state is not None:
                 net.value = net.state
+            elif net.comb_block is not None:
+                drv = net.chunks[0].driver
+                self.ensure(drv, node)
+                net.value = drv.results[net]
+            elif net.word_drivers:
+                net.value = self._assigned_words(net, node)
             else:
                 self.note(f"memory {net.name} is never written: its contents are free inputs")
                 net.value = self.system.add_input(net.name, self.sort_of(net))
         return net.value
+
+    def _assigned_words(self, net: Net, node: Any) -> Term:
+        """A memory whose words are driven by ``assign m[k] = ...``: writes over zero, or over a
+        free array when some words have no driver (x in Verilog)."""
+        if len(net.word_drivers) == net.depth:
+            arr = T.const_array(T.const(0, net.width), net.addr_width)
+        else:
+            self.note(f"memory {net.name}: words without an assign are free inputs")
+            arr = self.system.add_input(f"{net.name}$undriven", self.sort_of(net))
+        for off in sorted(net.word_drivers):
+            drv = net.word_drivers[off]
+            self.ensure(drv, node)
+            arr = T.write(arr, T.const(off, net.addr_width), drv.results[0])
+        return arr
+
+    def fresh_x_array(self, net: Net, node: Any) -> Term:
+        """A free array for the words of ``net`` nothing assigned (x in Verilog)."""
+        self._x_count += 1
+        loc = self.loc(node)
+        self.note("x/z values and out-of-range selects are modelled as free inputs ($x...)")
+        return self.system.add_input(f"$x{self._x_count}@{os.path.basename(loc.file)}:{loc.line}",
+                                     self.sort_of(net))
 
     def memory_init_base(self, net: Net) -> Term:
         """The contents ``initial`` writes (``$readmemh``, ``mem[i] = v``) go over: free, as x in Verilog.
@@ -286,7 +318,7 @@ class Netlist:
                 stack.pop()
                 continue
             if n.op == "var":
-                memo[n] = n.params[0].startswith(("$unassigned$", "$hold$"))
+                memo[n] = n.params[0].startswith(("$unassigned$", "$hold$", "$ext$"))
                 stack.pop()
                 continue
             pending = [a for a in n.args if a not in memo]

@@ -174,8 +174,8 @@ def _build_parser():
     from pyverilog.vparser.parser import VerilogParser
 
     class Lexer(VerilogLexer):
-        keywords = VerilogLexer.keywords + ("DEFPARAM",)
-        reserved = dict(VerilogLexer.reserved, defparam="DEFPARAM")
+        keywords = VerilogLexer.keywords + ("DEFPARAM", "AUTOMATIC")
+        reserved = dict(VerilogLexer.reserved, defparam="DEFPARAM", automatic="AUTOMATIC")
         tokens = keywords + VerilogLexer.operators + tuple(
             t for t in VerilogLexer.tokens
             if t not in VerilogLexer.keywords and t not in VerilogLexer.operators)
@@ -266,19 +266,134 @@ def _build_parser():
             'localparamdecl : LOCALPARAM INTEGER param_substitution_list SEMICOLON'
             self._int_params(p, A.Localparam, p[3])
 
-        # function signed [w:0] f; and function integer f; return signed values.
-        def p_function_signed(self, p):
-            'function : FUNCTION SIGNED width ID SEMICOLON function_statement ENDFUNCTION'
-            p[0] = A.Function(p[4], p[3], p[6], lineno=p.lineno(1))
-            p[0].signed = True
+        # Function and task headers, Verilog-1995 and ANSI (Verilog-2001) style alike:
+        #   function [automatic] [signed] [[m:l] | integer] name [(input [m:l] a, b, ...)];
+        #   task [automatic] name [(input a, output [3:0] b, ...)];
+        # The return type's signedness is kept on the node; ANSI ports become
+        # declarations in front of the body, as if written the 1995 way.
+        p_function_nowidth = None      # subsumed by the rule below (PLY skips non-functions)
+        p_function_integer = None
+
+        def p_function(self, p):
+            'function : FUNCTION func_lifetime func_type ID func_ports SEMICOLON function_statement ENDFUNCTION'
+            width, signed = p[3]
+            if width is None:
+                width = A.Width(A.IntConst("0"), A.IntConst("0"))
+            p[0] = A.Function(p[4], width, p[5] + p[7], lineno=p.lineno(1))
+            p[0].signed = signed
+            p[0].automatic = p[2]
             p.set_lineno(0, p.lineno(1))
 
-        def p_function_integer(self, p):
-            'function : FUNCTION INTEGER ID SEMICOLON function_statement ENDFUNCTION'
-            p[0] = A.Function(p[3], A.Width(A.IntConst("31"), A.IntConst("0")), p[5],
-                              lineno=p.lineno(1))
-            p[0].signed = True
+        def p_func_lifetime(self, p):
+            """func_lifetime : AUTOMATIC
+            | empty
+            """
+            p[0] = p[1] is not None
+
+        def p_func_type_width(self, p):
+            'func_type : width'
+            p[0] = (p[1], False)
+
+        def p_func_type_signed_width(self, p):
+            'func_type : SIGNED width'
+            p[0] = (p[2], True)
+
+        def p_func_type_reg_width(self, p):
+            'func_type : REG width'
+            p[0] = (p[2], False)
+
+        def p_func_type_signed(self, p):
+            'func_type : SIGNED'
+            p[0] = (None, True)
+
+        def p_func_type_integer(self, p):
+            'func_type : INTEGER'
+            p[0] = (A.Width(A.IntConst("31"), A.IntConst("0")), True)
+
+        def p_func_type_empty(self, p):
+            'func_type : empty'
+            p[0] = (None, False)
+
+        def p_func_ports(self, p):
+            'func_ports : LPAREN func_port_list RPAREN'
+            p[0] = tuple(A.Decl((d,), lineno=d.lineno) for d in p[2])
+
+        def p_func_ports_empty(self, p):
+            'func_ports : empty'
+            p[0] = ()
+
+        def p_func_port_list(self, p):
+            'func_port_list : func_port_list COMMA func_port'
+            port = p[3]
+            if isinstance(port, str):   # a name continuing the previous port's declaration
+                prev = p[1][-1]
+                port = type(prev)(port, prev.width, prev.signed, lineno=p.lineno(3))
+            p[0] = p[1] + (port,)
+
+        def p_func_port_list_one(self, p):
+            'func_port_list : func_port'
+            if isinstance(p[1], str):
+                raise _ParseFailure(f"port {p[1]} needs a direction", p.lineno(1))
+            p[0] = (p[1],)
+
+        def _func_port(self, p, sigtypes, width, name, line):
+            dirs = [t for t in sigtypes if t in ("input", "output", "inout")]
+            if len(dirs) != 1:
+                raise _ParseFailure(f"port {name} needs one direction", line)
+            cls = {"input": A.Input, "output": A.Output, "inout": A.Inout}[dirs[0]]
+            return cls(name, width, "signed" in sigtypes, lineno=line)
+
+        def p_func_port(self, p):
+            'func_port : sigtypes ID'
+            p[0] = self._func_port(p, p[1], None, p[2], p.lineno(2))
+
+        def p_func_port_width(self, p):
+            'func_port : sigtypes width ID'
+            p[0] = self._func_port(p, p[1], p[2], p[3], p.lineno(3))
+
+        def p_func_port_integer(self, p):
+            'func_port : sigtypes INTEGER ID'
+            p[0] = self._func_port(p, p[1] + ("signed",), A.Width(A.IntConst("31"), A.IntConst("0")),
+                                   p[3], p.lineno(3))
+
+        def p_func_port_name(self, p):
+            'func_port : ID'
+            p[0] = p[1]
+
+        def p_function_statement_nodecls(self, p):
+            'function_statement : function_calc'
+            p[0] = (p[1],)
+
+        def p_task(self, p):
+            'task : TASK func_lifetime ID func_ports SEMICOLON task_statement ENDTASK'
+            p[0] = A.Task(p[3], p[4] + p[6], lineno=p.lineno(1))
+            p[0].automatic = p[2]
             p.set_lineno(0, p.lineno(1))
+
+        # ``reg a = 1, b = 0;``: several declarations with initial values in one statement.
+        def p_declassign_list(self, p):
+            'declassign : sigtypes declassign_elements SEMICOLON'
+            decls = []
+            for name, assign in p[2]:
+                decls.extend(self.create_declassign(p[1], name, assign, lineno=p.lineno(1)))
+            p[0] = A.Decl(tuple(decls), lineno=p.lineno(1))
+            p.set_lineno(0, p.lineno(1))
+
+        def p_declassign_list_width(self, p):
+            'declassign : sigtypes width declassign_elements SEMICOLON'
+            decls = []
+            for name, assign in p[3]:
+                decls.extend(self.create_declassign(p[1], name, assign, width=p[2], lineno=p.lineno(1)))
+            p[0] = A.Decl(tuple(decls), lineno=p.lineno(1))
+            p.set_lineno(0, p.lineno(1))
+
+        def p_declassign_elements(self, p):
+            'declassign_elements : declassign_elements COMMA declassign_element'
+            p[0] = p[1] + (p[3],)
+
+        def p_declassign_elements_two(self, p):
+            'declassign_elements : declassign_element COMMA declassign_element'
+            p[0] = (p[1], p[3])
 
         # Task enables: name(args); also immediate assert/assume/cover/restrict.
         def p_single_statement_taskenable(self, p):

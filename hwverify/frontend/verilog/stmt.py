@@ -92,6 +92,7 @@ class Executor:
         self.path: Term = T.true()
         self.blocking_written: set[Net] = set()
         self.placeholders: dict[Term, Net] = {}   # placeholder variables handed out
+        self.defer: dict[Term, Net] | None = None   # reads of other nets as placeholders (see design._add_comb)
         self.hold_is_state: set[Net] = set()      # NBA holds that used the register directly
 
     # --------------------------------------------------------------- reads
@@ -121,8 +122,16 @@ class Executor:
     def own(self, net: Net) -> bool:
         return net in self.targets or net in self.locals or net in self.env.vals
 
+    def _external(self, net: Net) -> Term:
+        """A placeholder for another net's value, resolved later (``defer`` mode)."""
+        v = T.var(f"$ext${net.name}", self.design.sort_of(net))
+        self.defer[v] = net  # type: ignore[index]
+        return v
+
     def read_net(self, net: Net, node: Any) -> Term:
         if not self.own(net):
+            if self.defer is not None:
+                return self._external(net)
             return self.design.value(net, node)
         if net.is_memory:
             raise self.design.error(node, f"memory {net.name} used without an address")
@@ -130,6 +139,8 @@ class Executor:
 
     def read_bits(self, net: Net, lo: int, hi: int, node: Any) -> Term:
         if not self.own(net):
+            if self.defer is not None:
+                return slice_(self._external(net), hi, lo)
             return self.design.value_bits(net, lo, hi, node)
         return self._read_own(net, lo, hi, node)
 
@@ -156,6 +167,10 @@ class Executor:
             return v
         if net in self.targets and self.mode in ("clocked", "async"):
             return self.design.state_of(net)
+        if net in self.targets and self.mode == "comb":   # words this always @* has not written yet
+            return self.start_value(net)
+        if self.defer is not None and not self.own(net):
+            return self._external(net)
         return self.design.mem_value(net, node)
 
     # -------------------------------------------------------------- writes
@@ -196,7 +211,7 @@ class Executor:
     def lvalue_width(self, node: Any) -> int:
         if isinstance(node, A.Lvalue):
             return self.lvalue_width(node.var)
-        if isinstance(node, A.LConcat):
+        if isinstance(node, (A.LConcat, A.Concat)):   # Concat: a task's output argument
             return sum(self.lvalue_width(x) for x in node.list)
         return self.lowerer().self_size(node)[0]
 
@@ -209,7 +224,7 @@ class Executor:
         lw = self.lowerer()
         if isinstance(lhs, A.Lvalue):
             return self.store(lhs.var, value, nb)
-        if isinstance(lhs, A.LConcat):
+        if isinstance(lhs, (A.LConcat, A.Concat)):
             pos = value.width
             for part in lhs.list:
                 w = self.lvalue_width(part)
@@ -235,6 +250,9 @@ class Executor:
             new_word = self._update_vector(word, net.msb, net.lsb, lhs.ptr, None, True, value, lhs)
             assert new_word.width == word_w
             return self._store_mem(net, mem_node, new_word, nb)
+        if isinstance(lhs, (A.Partselect, N.IndexedPartselect)) and isinstance(lhs.var, A.Pointer) \
+                and isinstance(lhs.var.var, A.Identifier):
+            return self._store_word_part(lhs, value, nb)
         if isinstance(lhs, A.Partselect) and isinstance(lhs.var, A.Identifier):
             net = self._target(lhs.var)
             hi_i, lo_i = lw.const_int(lhs.msb), lw.const_int(lhs.lsb)
@@ -244,6 +262,29 @@ class Executor:
             return self._store_bits(net, lhs.base, lhs.width, lhs.up, value, nb, lhs)
         raise self.design.error(lhs, f"unsupported assignment target {type(lhs).__name__}", True)
 
+    def _store_word_part(self, lhs: Any, value: Term, nb: bool) -> None:
+        """``mem[a][7:4] <= v`` or ``mem[a][k +: 4] <= v``: read the word, replace the part, write it back.
+
+        Non-blocking parts read the word from the pending writes, so two parts
+        of one word assigned in one block both land, as in a simulator.
+        """
+        mem_node = lhs.var
+        net = self._target(mem_node.var)
+        if not net.is_memory:
+            raise self.design.error(lhs, f"{net.name} is not a memory: a select of a bit-select "
+                                         "cannot be assigned")
+        lw = self.lowerer()
+        word = lw.lower_self(mem_node) if not nb else \
+            T.read(self._cur(net, True), self._mem_addr(net, mem_node)[0])
+        if isinstance(lhs, A.Partselect):
+            a, b = _off(net.msb, net.lsb, lw.const_int(lhs.msb)), _off(net.msb, net.lsb, lw.const_int(lhs.lsb))
+            lo, hi = min(a, b), max(a, b)
+            lo_c, hi_c = max(lo, 0), min(hi, net.width - 1)
+            new_word = word if lo_c > hi_c else splice(word, lo_c, T.extract(value, hi_c - lo, lo_c - lo))
+        else:
+            new_word = self._update_vector(word, net.msb, net.lsb, lhs.base, lhs.width, lhs.up, value, lhs)
+        self._store_mem(net, mem_node, new_word, nb)
+
     def _mem_addr(self, net: Net, node: A.Pointer) -> tuple[Term, Term | None]:
         lw = self.lowerer()
         idx = lw.lower_self(node.ptr)
@@ -252,8 +293,6 @@ class Executor:
         return T.resize(off, net.addr_width), ok
 
     def _store_mem(self, net: Net, node: A.Pointer, value: Term, nb: bool) -> None:
-        if self.mode == "comb":
-            raise self.design.error(node, f"memory {net.name} written in combinational logic", True)
         addr, ok = self._mem_addr(net, node)
         cur = self._cur(net, nb)
         new = T.write(cur, addr, value)
@@ -414,19 +453,16 @@ class Executor:
         W, S = max(w for w, _ in sizes), all(s for _, s in sizes)
         sel = lw.lower(stmt.comp, W, S)
         arms: list[tuple[Term, Callable[[], None]]] = []
-        covered: set[int] | None = set() if W <= 16 else None
+        pats: list[tuple[int, int]] = []
         for c in items:
             conds = []
             for e in c.cond:
                 m, pat = self._case_match(sel, e, W, S, kind)
                 conds.append(m)
-                if covered is not None:
-                    if pat is None:
-                        covered = None
-                    else:
-                        covered |= _pattern_values(*pat, W)
+                if pat is not None:
+                    pats.append(pat)
             arms.append((T.or_all(conds), (lambda st=c.statement: self.run(st))))
-        full = covered is not None and len(covered) == 1 << W
+        full = _covers_all(pats, sizes[0][0], W, S)
         if full and arms and default is None:
             # Every value is covered: the last arm needs no condition (no latch, no x).
             arms[-1] = (T.true(), arms[-1][1])
@@ -546,16 +582,22 @@ def _off(msb: int, lsb: int, index: int) -> int:
     return index - lsb if msb >= lsb else lsb - index
 
 
-def _pattern_values(value: int, care: int, width: int) -> set[int]:
-    free = [i for i in range(width) if not (care >> i) & 1]
-    out = set()
-    for k in range(1 << len(free)):
-        v = value
-        for j, bit in enumerate(free):
-            if (k >> j) & 1:
-                v |= 1 << bit
-        out.add(v)
-    return out
+def _covers_all(pats: list[tuple[int, int]], sel_width: int, W: int, signed: bool) -> bool:
+    """Do the constant patterns (value, care) match every value the case selector can take?
+
+    The selector has ``sel_width`` bits of its own, extended to the case's
+    width ``W`` (sign-extended when the whole case is signed), so ``case
+    (round) 00: ... 63:`` with a 6-bit ``round`` and 32-bit labels is full.
+    """
+    if sel_width > 12 or not pats:
+        return False
+    top = 1 << (sel_width - 1)
+    for v in range(1 << sel_width):
+        x = v - (top << 1) if signed and v & top else v
+        x &= (1 << W) - 1
+        if not any(x & care == value for value, care in pats):
+            return False
+    return True
 
 
 def _is_null_statement(stmt: Any) -> bool:

@@ -91,7 +91,10 @@ def _walk(design: Netlist, scope: Scope, s: Any, writes: dict[Net, bool], tasks:
             found = scope.lookup_task(st.name)
             if found is not None and id(found[0]) not in tasks:
                 tnode, tscope = found
-                tscope = design.sub_scope(tscope, tnode, None)[0]
+                tscope, ports, _ = design.sub_scope(tscope, tnode, None)
+                for port, arg in zip(ports, st.args):   # task outputs write the caller's arguments
+                    if port.port == "output":
+                        _note(design, scope, arg, writes, False)
                 body = tnode.statement if isinstance(tnode.statement, tuple) else (tnode.statement,)
                 for x in body:
                     if not isinstance(x, A.Decl):
