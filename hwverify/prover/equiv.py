@@ -27,16 +27,17 @@ state variables and proves the assertions from it:
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
 from hwverify.errors import ProverError
-from hwverify.prover.bmc import BoundedSearch
+from hwverify.prover.bmc import BMC, BoundedSearch
 from hwverify.prover.engine import Engine, checked_answer, explored, undecided
 from hwverify.prover.kind import StepCase
-from hwverify.prover.miter import Miter, build_miter
-from hwverify.prover.result import FAIL, PASS, Deadline, EngineOptions, PropertyResult, Result
+from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
+from hwverify.prover.result import FAIL, PASS, UNKNOWN, Deadline, EngineOptions, PropertyResult, Result
 from hwverify.prover.solvers import SAT, UNSAT, Solver
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
@@ -310,7 +311,13 @@ class EquivEngine(Engine):
                 return [undecided(p, None, deadline, reason) for p in props]
         open_props = [p for p in props if p.name not in done]
         done.update(self._induction(open_props, eqs, failing, bound, deadline))
-        return [done[p.name] for p in props]
+        results = [done[p.name] for p in props]
+        if isinstance(self.system, Miter) and getattr(self.system, "semantics", None) is not None:
+            self.stats["semantics"] = self.system.semantics.describe()
+            for r in results:
+                if r.status == FAIL and r.depth is not None:
+                    diagnose_initial_state(self, r, deadline)
+        return results
 
     # ---------------------------------------------------------- phases
     def _simulate(self, props: list[Property]) -> tuple[list[list[Value]], dict[str, int]]:
@@ -450,6 +457,67 @@ class EquivEngine(Engine):
         cert = Certificate(prop.name, [t for _, t in lemmas], k, simple_path, method, self.options.solver,
                            simple_path_vars=path_vars if simple_path else None, lemmas=[n for n, _ in lemmas])
         return PropertyResult(prop.name, prop.kind, PASS, depth=k, certificate=cert, reason=reason, loc=prop.loc)
+
+
+# ------------------------------------------------------ FAIL diagnosis
+RESET_NAME = re.compile(r"(?i)^(.*[_.])?(a?rst|reset|nreset|nrst|resetn|rstn|rst_n|reset_n|rst_ni|rst_b|reset_b)$")
+
+
+def reset_guess(name: str) -> ResetSpec:
+    """A reset spec for an input whose name says it is a reset (active low when it ends/starts with n)."""
+    base = name.rsplit(".", 1)[-1].lower()
+    low = base.endswith(("n", "_b", "_ni")) or base.startswith("n")
+    return ResetSpec(name, 0 if low else 1, 1)
+
+
+def diagnose_initial_state(engine: Engine, result: PropertyResult, deadline: Deadline) -> None:
+    """Say when a miter FAIL needs free, unequal initial values, and which option rules it out.
+
+    A difference that starts from registers without initial value and
+    without a counterpart (or without a reset) may be unreachable in the
+    hardware. Re-run BMC to the same depth under ``--init zero`` and, when no
+    ``--reset`` was given and a shared input is named like one, under that
+    reset; every variant without a difference is named in the reason. The
+    verdict stays FAIL: under the chosen semantics the trace is a real,
+    kernel-replayed difference.
+    """
+    m = engine.system
+    sem = m.semantics
+    paired = {a.name for a, _ in m.register_pairs}
+    free = [n for n in m.free_states if n not in paired and not n.startswith("$equiv.")]
+    where = "after the reset" if sem.reset is not None else "from the initial state"
+    if not free:
+        result.reason = f"differs at step {result.depth} {where} ({sem.describe()})"
+        return
+    variants: list[tuple[str, EquivSemantics]] = []
+    if sem.init != "zero":
+        variants.append(("--init zero", replace(sem, init="zero")))
+    if sem.reset is None:
+        for name in m.shared_inputs:
+            if RESET_NAME.match(name) and m.signals[name].sort == T.BOOL:
+                spec = reset_guess(name)
+                variants.append((f"--reset {spec.signal}={spec.level}", replace(sem, reset=spec)))
+    ruled_out = []
+    for option, variant_sem in variants:
+        remaining = deadline.remaining()
+        if remaining is not None and remaining < 1:
+            break
+        depth = result.depth + variant_sem.first_compared - sem.first_compared
+        variant = build_miter(*m.sides, outputs=[result.name], semantics=variant_sem)
+        budget = 30.0 if remaining is None else min(30.0, remaining / 2)
+        bmc = BMC(variant, replace(engine.options, timeout=budget, progress=None))
+        answer = bmc.check(max(depth, 0)).properties[0]
+        if answer.status == PASS or (answer.status == UNKNOWN and answer.depth is not None
+                                     and answer.depth >= depth):
+            ruled_out.append(f"{option} (no difference within {depth} steps)")
+    shown = ", ".join(free[:6]) + (f" (+{len(free) - 6} more)" if len(free) > 6 else "")
+    result.reason = (f"differs at step {result.depth} {where}, starting from free initial values of "
+                     f"{len(free)} register(s) without initial value and without a counterpart that starts "
+                     f"equal: {shown}")
+    if ruled_out:
+        result.reason += ("; this difference needs unequal or unreachable initial values: not shown reachable, "
+                          "ruled out by " + "; ".join(ruled_out))
+    engine.stats.setdefault("init_dependent", []).append(result.name)
 
 
 # -------------------------------------------------------------------- API

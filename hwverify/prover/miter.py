@@ -26,18 +26,112 @@ names both sides' variables (``a.*``, ``b.*``) and the shared inputs.
 ``miter.register_pairs`` lists the corresponding registers that start equal
 (free together, or the same initial term): their equality is the natural
 strengthening for an induction proof.
-The equivalence engine builds on this; until then k-induction or BMC prove it.
+
+``semantics`` (an ``EquivSemantics``; ``hwverify equiv`` always passes one)
+says what "equivalent" means, and the miter encodes exactly that, so the
+kernel checks certificates and replays traces against the chosen meaning:
+
+* ``init``: ``equal`` (the default above), ``free`` (no register starts
+  together with its twin), ``zero`` (every register without an initial
+  value starts at 0, memories all zero);
+* ``reset``: ``ResetSpec(signal, level, cycles)``: a miter counter
+  ``$equiv.cycle`` holds the shared reset input at ``level`` for the first
+  ``cycles`` cycles (a constraint), and the outputs are compared only from
+  then on (unless ``compare_during_reset``);
+* ``x``: ``refine`` lets the gate choose any value where the reference's bit
+  is undefined (``semantics/transform_xprop.py``): the reference's X sources
+  are resolved to 0, each compared output is compared on its defined bits
+  only, and an undefined bit entering a register that has a twin takes the
+  twin's next value (a legal resolution, so the registers stay equal and
+  signal correspondence still applies); registers without a twin carry a
+  shadow mask state (``a.<r>$x``). ``strict`` keeps every X source a free
+  value of its own side (never shared between the two designs);
+* ``latency``: the gate's outputs equal the reference's ``latency`` cycles
+  later (the reference side goes through a delay line of miter states);
+* ``rename``: gate name -> reference name (``--map``) for ports and registers.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from hwverify.errors import ProverError
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
-from hwverify.semantics.terms import Term
+from hwverify.semantics.terms import BV, Term
+from hwverify.semantics.transform_xprop import XMask, x_sources
 
-__all__ = ["build_miter", "register_aliases", "init_bases", "Miter"]
+__all__ = ["build_miter", "register_aliases", "init_bases", "rename_system", "Miter", "EquivSemantics",
+           "ResetSpec", "INIT_MODES", "X_MODES"]
+
+INIT_MODES = ("equal", "free", "zero")
+X_MODES = ("refine", "strict")
+CYCLE = "$equiv.cycle"
+
+
+@dataclass(frozen=True)
+class ResetSpec:
+    """Hold ``signal`` at ``level`` for the first ``cycles`` cycles of both designs."""
+
+    signal: str
+    level: int = 1
+    cycles: int = 1
+
+    @staticmethod
+    def parse(text: str) -> "ResetSpec":
+        """``rst``, ``rst=1``, ``rst_n=0``, ``rst_n=0:2``, ``rst:3`` (level 1 by default, one cycle)."""
+        m = re.fullmatch(r"\s*([A-Za-z_$][\w.$\[\]]*)\s*(?:=\s*([01]))?\s*(?::\s*(\d+))?\s*", text)
+        if not m:
+            raise ProverError(f"--reset must be SIGNAL[=LEVEL][:CYCLES] (e.g. rst_n=0:2), not {text!r}")
+        cycles = int(m.group(3)) if m.group(3) else 1
+        if cycles < 1:
+            raise ProverError(f"--reset {text}: the reset must last at least one cycle")
+        return ResetSpec(m.group(1), int(m.group(2)) if m.group(2) else 1, cycles)
+
+    def __str__(self) -> str:
+        return f"{self.signal}={self.level}:{self.cycles}"
+
+
+@dataclass(frozen=True)
+class EquivSemantics:
+    """What "the two designs are equivalent" means (see the module docstring)."""
+
+    init: str = "equal"
+    reset: ResetSpec | None = None
+    x: str = "refine"
+    compare_during_reset: bool = False
+    latency: int = 0
+    rename: tuple[tuple[str, str], ...] = ()   # (gate name, reference name)
+
+    def __post_init__(self) -> None:
+        if self.init not in INIT_MODES:
+            raise ProverError(f"--init must be one of {', '.join(INIT_MODES)}, not {self.init!r}")
+        if self.x not in X_MODES:
+            raise ProverError(f"--x must be one of {', '.join(X_MODES)}, not {self.x!r}")
+        if self.latency < 0:
+            raise ProverError(f"--latency must not be negative, not {self.latency}")
+
+    @property
+    def first_compared(self) -> int:
+        """The first cycle whose outputs are compared."""
+        held = self.reset.cycles if self.reset is not None and not self.compare_during_reset else 0
+        return held + self.latency
+
+    def describe(self) -> str:
+        parts = [f"init {self.init}"]
+        if self.reset is not None:
+            parts.append(f"reset {self.reset.signal}={self.reset.level} for {self.reset.cycles} cycle"
+                         f"{'s' if self.reset.cycles != 1 else ''}"
+                         + (" (compared during reset)" if self.compare_during_reset else ""))
+        else:
+            parts.append("no reset")
+        parts.append(f"x {self.x}")
+        if self.latency:
+            parts.append(f"latency {self.latency}")
+        if self.first_compared:
+            parts.append(f"outputs compared from cycle {self.first_compared}")
+        return ", ".join(parts)
 
 
 class Miter(TransitionSystem):
@@ -47,6 +141,11 @@ class Miter(TransitionSystem):
     shared_inputs: list[str]
     shared_inits: list[str]
     register_pairs: list[tuple[Term, Term]]   # (a.r, b.r) corresponding states that start equal
+    semantics: EquivSemantics | None
+    unmatched: dict[str, list[str]]           # what found no counterpart, by kind ("a.states", "b.inputs", ...)
+    free_states: list[str]                    # miter states with no initial value (free at step 0)
+    x_sources: int                            # undefined sources of the reference (x refine) or both (strict)
+    sides: tuple[TransitionSystem, TransitionSystem] | None   # the two designs, for re-building variants
 
 
 def _renamer(system: TransitionSystem, prefix: str, shared: dict[str, Term]) -> dict[Term, Term]:
@@ -91,9 +190,53 @@ def init_bases(system: TransitionSystem) -> dict[Term, Term]:
     return out
 
 
+def rename_system(system: TransitionSystem, names: dict[str, str]) -> TransitionSystem:
+    """A copy of ``system`` whose inputs, states and signals named in ``names`` carry the new names."""
+    out = TransitionSystem(name=system.name)
+    mapping: dict[Term, Term] = {}
+    for v in system.inputs:
+        mapping[v] = out.add_input(names.get(v.name, v.name), v.sort)
+    for v in system.states:
+        mapping[v] = out.add_state(names.get(v.name, v.name), v.sort)
+    memo: dict[Term, Term] = {}
+
+    def r(t: Term) -> Term:
+        return T.substitute_all([t], mapping, memo)[0]
+
+    for s, t in system.init.items():
+        out.set_init(mapping[s], r(t))
+    for s, t in system.next.items():
+        out.set_next(mapping[s], r(t))
+    for c in system.constraints:
+        out.add_constraint(r(c))
+    for n, t in system.signals.items():
+        out.signals[names.get(n, n)] = r(t)
+    out.outputs = [names.get(n, n) for n in system.outputs]
+    out.notes = list(system.notes)
+    return out
+
+
+def _zero(sort: T.Sort) -> Term:
+    return T.const(0, sort.width) if isinstance(sort, BV) else T.const_array(T.const(0, sort.elem_width),
+                                                                             sort.index_width)
+
+
+def _is_zero(t: Term | None) -> bool:
+    return t is None or (t.op == "const" and t.value == 0)
+
+
 def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "outputs",
-                outputs: Sequence[str] | None = None, name: str | None = None) -> Miter:
-    """The miter of ``sys_a`` and ``sys_b``: shared inputs, and one assertion per compared name."""
+                outputs: Sequence[str] | None = None, name: str | None = None,
+                semantics: EquivSemantics | None = None) -> Miter:
+    """The miter of ``sys_a`` and ``sys_b``: shared inputs, and one assertion per compared name.
+
+    Without ``semantics`` the miter is the plain one of the module docstring
+    (registers start equal by name, X sources are whatever the frontends made of them).
+    """
+    sem = semantics
+    original_b = sys_b
+    if sem is not None and sem.rename:
+        sys_b = rename_system(sys_b, dict(sem.rename))
     if match == "outputs":
         if outputs is None:
             raise ProverError("build_miter(match='outputs') needs the output names (outputs=[...])")
@@ -111,12 +254,15 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
             raise ProverError(f"signal {n!r} is {sys_a.signals[n].sort} in {sys_a.name} "
                               f"but {sys_b.signals[n].sort} in {sys_b.name}")
 
+    xs_a = x_sources(sys_a) if sem is not None else []
+    xs_b = x_sources(sys_b) if sem is not None else []
+    private = {v.name for v in xs_a + xs_b}   # undefined values are never shared between the designs
     m = Miter(name=name or f"miter({sys_a.name},{sys_b.name})")
     b_inputs = {v.name: v for v in sys_b.inputs}
     shared: dict[str, Term] = {}
     for v in sys_a.inputs:
         other = b_inputs.get(v.name)
-        if other is not None and other.sort == v.sort:
+        if other is not None and other.sort == v.sort and v.name not in private:
             shared[v.name] = m.add_input(v.name, v.sort)
     map_a = _renamer(sys_a, "a.", shared)
     map_b = _renamer(sys_b, "b.", shared)
@@ -135,27 +281,19 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
     def rb(t: Term) -> Term:
         return T.substitute_all([t], map_b, cache_b)[0]
 
+    # ------------------------------------------------ which registers correspond
     a_states = {v.name: v for v in sys_a.states}
     for old, aliases in register_aliases(sys_a).items():
         for alias in aliases:
             a_states.setdefault(alias, a_states[old])
     b_alias = register_aliases(sys_b)
-    shared_inits = []
-    pairs: list[tuple[Term, Term]] = []
-    for sys_x, r, mapping in ((sys_a, ra, map_a), (sys_b, rb, map_b)):
-        for s, t in sys_x.init.items():
-            m.set_init(mapping[s], r(t))
-        for s, t in sys_x.next.items():
-            m.set_next(mapping[s], r(t))
-        for c in sys_x.constraints:
-            m.add_constraint(r(c))
     twins: dict[Term, Term] = {}
     for s in sys_b.states:
         twin = a_states.get(s.name)
         if twin is None:
             candidates = {a_states[n] for n in b_alias.get(s.name, []) if n in a_states}
             twin = candidates.pop() if len(candidates) == 1 else None
-        if twin is not None:
+        if twin is not None and twin.sort == s.sort:
             twins[s] = twin
     bases_a = init_bases(sys_a)
     for s, base_b in init_bases(sys_b).items():   # free contents under partial memory inits
@@ -163,30 +301,171 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
         base_a = bases_a.get(twin) if twin is not None else None
         if base_a is not None:
             twins.setdefault(base_b, base_a)
-    for s in sys_b.states:
-        twin = twins.get(s)
-        if s not in sys_b.init and twin is not None and twin not in sys_a.init and twin.sort == s.sort:
-            m.set_init(map_b[s], map_a[twin])
-            shared_inits.append(s.name)
-            pairs.append((map_a[twin], map_b[s]))
+    twin_of_a = {a: b for b, a in twins.items()}
+
+    # ------------------------------------------------ the reference side (x refine: values and masks)
+    refine = sem is not None and sem.x == "refine" and bool(xs_a)
+    xm: XMask | None = None
+    if refine:
+        shadows: dict[Term, Term] = {}
+        for s in sys_a.states:
+            if isinstance(s.sort, BV) and s in sys_a.next and s not in twin_of_a:
+                shadows[s] = m.add_state(f"a.{s.name}$x", s.sort)
+        xm = XMask(xs_a, shadows)
+
+    def va(t: Term) -> Term:
+        return ra(xm.value(t)) if xm is not None else ra(t)
+
+    def mask_a(t: Term) -> Term | None:
+        if xm is None:
+            return None
+        mk = xm.mask(t)
+        return None if _is_zero(mk) else ra(mk)
+
+    def resolved(value: Term, mk: Term | None, other: Term | None) -> Term:
+        """``value`` with its undefined bits taken from ``other`` (a legal resolution), if there is one."""
+        if mk is None or other is None:
+            return value
+        return T.or_(T.and_(value, T.not_(mk)), T.and_(other, mk))
+
+    for s, t in sys_a.init.items():
+        twin = twin_of_a.get(s)
+        other = rb(sys_b.init[twin]) if twin is not None and twin in sys_b.init else None
+        m.set_init(map_a[s], resolved(va(t), mask_a(t) if isinstance(s.sort, BV) else None, other))
+    for s, t in sys_a.next.items():
+        twin = twin_of_a.get(s)
+        mk = mask_a(t) if isinstance(s.sort, BV) else None
+        other = rb(sys_b.next[twin]) if twin is not None and twin in sys_b.next else None
+        m.set_next(map_a[s], resolved(va(t), mk, other))
+    if xm is not None:
+        for s, shadow in xm_shadows(xm, sys_a):
+            m.set_init(shadow, ra(xm.mask(sys_a.init[s])) if s in sys_a.init else _zero(s.sort))
+            m.set_next(shadow, ra(xm.mask(sys_a.next[s])))
+    for c in sys_a.constraints:
+        m.add_constraint(va(c))
+    for s, t in sys_b.init.items():
+        m.set_init(map_b[s], rb(t))
+    for s, t in sys_b.next.items():
+        m.set_next(map_b[s], rb(t))
+    for c in sys_b.constraints:
+        m.add_constraint(rb(c))
+
+    # ------------------------------------------------ initial state
+    init_mode = sem.init if sem is not None else "equal"
+    shared_inits = []
+    pairs: list[tuple[Term, Term]] = []
+    if init_mode == "equal":
+        for s in sys_b.states:
+            twin = twins.get(s)
+            if s not in sys_b.init and twin is not None and twin not in sys_a.init:
+                m.set_init(map_b[s], map_a[twin])
+                shared_inits.append(s.name)
+                pairs.append((map_a[twin], map_b[s]))
+    elif init_mode == "zero":
+        skip = set(xs_a) | set(xs_b)
+        for sys_x, mapping in ((sys_a, map_a), (sys_b, map_b)):
+            for s in sys_x.states:
+                if s not in sys_x.init and s not in skip and s in sys_x.next:
+                    m.set_init(mapping[s], _zero(s.sort))
     # corresponding states with initial values that are the same term once the shared free states are
     # identified (``initial count = 0`` on both sides; a memory's file words over paired free contents)
     same = {b: a for a, b in pairs}
     for s in sys_b.states:
         twin = twins.get(s)
-        if (twin is not None and s in sys_b.init and twin in sys_a.init and twin.sort == s.sort
-                and T.substitute(rb(sys_b.init[s]), same) is ra(sys_a.init[twin])):
+        if (twin is not None and map_b[s] in m.init and map_a[twin] in m.init and (map_a[twin], map_b[s]) not in pairs
+                and T.substitute(m.init[map_b[s]], same) is m.init[map_a[twin]]):
             pairs.append((map_a[twin], map_b[s]))
+
+    # ------------------------------------------------ what is compared, and from when
+    cycle = _cycle_counter(m, sem, shared)
     for n in compared:
-        m.add_assert(n, T.eq(ra(sys_a.signals[n]), rb(sys_b.signals[n])))
+        ref, gate = va(sys_a.signals[n]), rb(sys_b.signals[n])
+        mk = mask_a(sys_a.signals[n]) if isinstance(ref.sort, BV) else None
+        if sem is not None and sem.latency:
+            ref, mk = _delayed(m, n, ref, mk, sem.latency)
+        if mk is None:
+            good = T.eq(ref, gate)
+        else:
+            good = T.eq(T.and_(T.xor(ref, gate), T.not_(mk)), T.const(0, ref.width))
+        if cycle is not None and sem is not None and sem.first_compared:
+            good = T.implies(T.ule(T.const(sem.first_compared, cycle.width), cycle), good)
+        m.add_assert(n, good)
     for n, t in sys_a.signals.items():
-        m.signals.setdefault(f"a.{n}", ra(t))
+        m.signals.setdefault(f"a.{n}", va(t))
     for n, t in sys_b.signals.items():
         m.signals.setdefault(f"b.{n}", rb(t))
     m.compared = compared
     m.shared_inputs = sorted(shared)
     m.shared_inits = shared_inits
     m.register_pairs = pairs
+    m.semantics = sem
+    m.sides = (sys_a, original_b) if sem is not None else None
+    m.x_sources = len(xs_a) if refine else len(xs_a) + len(xs_b)
+    m.free_states = [s.name for s in m.states if s not in m.init and s in m.next]
+    m.unmatched = _unmatched(sys_a, sys_b, twins, shared, compared)
     m.notes.append(f"miter of {sys_a.name} (a.*) and {sys_b.name} (b.*): {len(shared)} shared inputs, "
                    f"{len(shared_inits)} registers starting equal, {len(compared)} compared signals")
+    if sem is not None:
+        m.notes.append(f"equivalence semantics: {sem.describe()}"
+                       + (f"; {m.x_sources} undefined source(s) in the reference" if refine else ""))
+        for kind, names in m.unmatched.items():
+            if names:
+                m.notes.append(f"unmatched {kind}: {', '.join(names[:8])}"
+                               + (f" (+{len(names) - 8} more)" if len(names) > 8 else ""))
     return m
+
+
+def xm_shadows(xm: XMask, sys_a: TransitionSystem) -> list[tuple[Term, Term]]:
+    """(reference state, its shadow mask state) for the registers ``XMask`` was given shadows for."""
+    return [(s, xm.mask(s)) for s in sys_a.states if s in sys_a.next and isinstance(s.sort, BV)
+            and xm.mask(s).op == "var"]
+
+
+def _cycle_counter(m: Miter, sem: EquivSemantics | None, shared: dict[str, Term]) -> Term | None:
+    """``$equiv.cycle`` (saturating at the first compared cycle) and the reset constraint, when needed."""
+    if sem is None or (sem.reset is None and not sem.latency):
+        return None
+    limit = max(sem.first_compared, sem.reset.cycles if sem.reset is not None else 0)
+    width = max(1, limit.bit_length())
+    cycle = m.add_state(CYCLE, width, init=T.const(0, width))
+    m.set_next(cycle, T.ite(T.eq(cycle, T.const(limit, width)), cycle, T.add(cycle, T.const(1, width))))
+    if sem.reset is not None:
+        rst = shared.get(sem.reset.signal)
+        if rst is None:
+            raise ProverError(f"--reset {sem.reset.signal}: no input of that name in both designs "
+                              f"(shared inputs: {', '.join(sorted(shared)) or 'none'})")
+        level = T.const(sem.reset.level if rst.width == 1 else (-sem.reset.level) % (1 << rst.width), rst.width)
+        m.add_constraint(T.implies(T.ult(cycle, T.const(sem.reset.cycles, width)), T.eq(rst, level)))
+    return cycle
+
+
+def _delayed(m: Miter, name: str, value: Term, mask: Term | None, latency: int) -> tuple[Term, Term | None]:
+    """``value`` (and its mask) ``latency`` cycles late, through a line of miter states."""
+    for k in range(1, latency + 1):
+        st = m.add_state(f"$equiv.{name}@-{k}", value.sort, next=value)
+        value = st
+        if mask is not None:
+            mst = m.add_state(f"$equiv.{name}$x@-{k}", mask.sort, next=mask)
+            mask = mst
+    return value, mask
+
+
+def _unmatched(sys_a: TransitionSystem, sys_b: TransitionSystem, twins: dict[Term, Term],
+               shared: dict[str, Term], compared: Sequence[str]) -> dict[str, list[str]]:
+    """Registers and ports of each design that found no counterpart (internal yosys states left out)."""
+    paired_a = set(twins.values())
+
+    def visible(name: str) -> bool:
+        return not name.startswith("$") and not re.match(r"^state\d+$", name) and "$" not in name
+
+    out = {
+        "reference registers": sorted(s.name for s in sys_a.states if s in sys_a.next and s not in paired_a
+                                      and visible(s.name)),
+        "gate registers": sorted(s.name for s in sys_b.states if s in sys_b.next and s not in twins
+                                 and visible(s.name)),
+        "reference inputs": sorted(v.name for v in sys_a.inputs if v.name not in shared and visible(v.name)),
+        "gate inputs": sorted(v.name for v in sys_b.inputs if v.name not in shared and visible(v.name)),
+        "reference outputs": sorted(set(sys_a.outputs) - set(compared)),
+        "gate outputs": sorted(set(sys_b.outputs) - set(compared)),
+    }
+    return out
