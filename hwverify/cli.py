@@ -172,6 +172,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="frontend of the second design (default: as --frontend)")
     p.add_argument("--outputs", metavar="NAME,...",
                    help="signals to compare (default: the output ports both designs have)")
+    p.add_argument("--init", choices=("equal", "free", "zero"), default="equal",
+                   help="registers without an initial value: corresponding ones start equal (default), "
+                        "all start free, or all start at zero")
+    p.add_argument("--reset", metavar="SIGNAL[=LEVEL][:CYCLES]", default=None,
+                   help="hold this shared input at LEVEL (default 1) for the first CYCLES (default 1) cycles "
+                        "and compare the outputs from then on, e.g. --reset rst_n=0:2")
+    p.add_argument("--compare-during-reset", action="store_true",
+                   help="also compare the outputs while --reset holds the reset")
+    p.add_argument("--x", choices=("refine", "strict"), default="refine", dest="x_semantics",
+                   help="undefined (x) bits of the reference: the gate may choose them (refine, default) "
+                        "or they are free values the gate must match (strict)")
+    p.add_argument("--latency", type=_nonnegative_int, default=0, metavar="L",
+                   help="the gate's outputs equal the reference's L cycles later (pipelined refactors)")
+    p.add_argument("--map", metavar="FILE", default=None,
+                   help="file of 'GATE_NAME REFERENCE_NAME' lines: renamed ports and registers")
+    p.add_argument("--lib", nargs="+", default=[], metavar="FILE",
+                   help="cell library models (Verilog) read with both designs (standard-cell netlists)")
     p = _subparser(sub, "run", "run the tasks of a project file (hwverify.toml) or a SymbiYosys .sby file")
     p.add_argument("sby_file", metavar="FILE", help="hwverify.toml project file or .sby file")
     p.add_argument("tasks", nargs="*", help="task names (default: all)")
@@ -226,7 +243,9 @@ def task_from_args(args: argparse.Namespace) -> Task:
     gate = None
     if mode is Mode.EQUIV:
         outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
-        gate = Gate(args.gate, args.gate_top, args.gate_frontend, outputs)
+        gate = Gate(args.gate, args.gate_top, args.gate_frontend, outputs, init=args.init, reset=args.reset,
+                    x=args.x_semantics, compare_during_reset=args.compare_during_reset,
+                    latency=args.latency, map=args.map, libs=args.lib)
     return Task(design=args.design, top=args.top, frontend=args.frontend, defines=_defines(args),
                 include=args.include, multiclock=args.multiclock, mode=mode,
                 engine=None if members else args.engine, members=members, depth=args.depth, solver=args.solver,
@@ -262,6 +281,13 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
         differ = [p.name for p in run.properties if p.status == FAIL and p.depth == first]
         print(f"first difference at step {first}: {', '.join(differ)} (a.* = {args.design[0]}, "
               f"b.* = {args.gate[0]})")
+    if compared:   # a miter: the equivalence semantics used, what found no counterpart, why a FAIL is one
+        for note in system.notes:
+            if note.startswith(("equivalence semantics", "unmatched")):
+                print(note)
+        for p in run.properties:
+            if p.status == FAIL and p.reason:
+                print(f"{p.name}: {p.reason}")
     print_result(run.result)
     if run.interrupted:
         print("interrupted: undecided properties are UNKNOWN")

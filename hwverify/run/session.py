@@ -22,12 +22,12 @@ from hwverify.errors import FrontendError, HwverifyError, ProverError, SourceLoc
 from hwverify.frontend.load import load_system
 from hwverify.frontend.properties import add_properties
 from hwverify.kernel import check_certificate, check_trace
-from hwverify.prover.miter import Miter, build_miter
+from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
                                     Status, overall_status)
 from hwverify.run.portfolio import Portfolio
-from hwverify.run.task import PORTFOLIO, Task
+from hwverify.run.task import PORTFOLIO, Gate, Task
 from hwverify.run.worker import run_isolated
 from hwverify.semantics.system import TransitionSystem
 
@@ -110,29 +110,65 @@ def load(task: Task) -> TransitionSystem:
 
 
 def _load_miter(task: Task) -> Miter:
-    """The miter of the reference design and the gate, comparing the gate's outputs or the common output ports."""
+    """The miter of the reference design and the gate under the task's equivalence semantics.
+
+    Compares the gate's ``outputs`` or the common output ports; ``--lib`` files
+    (cell models) are read with both designs; the miter's notes say which
+    semantics was used and what found no counterpart.
+    """
     assert task.gate is not None
+    gate_spec = task.gate
     if task.asserts or task.covers:
         raise FrontendError("equiv compares the two designs' outputs; --assert and --cover belong to "
                             "prove/bmc/cover (--assume constrains the shared inputs)", SourceLoc(task.design[0]))
+    try:
+        semantics = _semantics(gate_spec)
+    except ProverError as e:
+        raise FrontendError(e.message, SourceLoc(gate_spec.map) if gate_spec.map else None) from None
     common = dict(defines=task.defines, include_dirs=task.include, multiclock=task.multiclock)
-    gold = load_system(task.design, top=task.top, frontend=task.frontend, **common)
-    gate = load_system(task.gate.design, top=task.gate.top or task.top, frontend=task.gate.frontend or task.frontend,
-                       **common)
-    outputs = task.gate.outputs
+    libs = list(gate_spec.libs)
+    gold = load_system(task.design + libs, top=task.top, frontend=task.frontend, **common)
+    gate = load_system(gate_spec.design + libs, top=gate_spec.top or task.top,
+                       frontend=gate_spec.frontend or task.frontend, **common)
+    renamed = dict(semantics.rename)
+    outputs = gate_spec.outputs
     if not outputs:
-        outputs = [o for o in gold.outputs if o in set(gate.outputs)]
+        gate_outputs = {renamed.get(o, o) for o in gate.outputs}
+        outputs = [o for o in gold.outputs if o in gate_outputs]
         if not outputs:
             raise FrontendError("the two designs have no output port in common (or their frontend does not "
-                                "record ports, as for BTOR2): name the signals to compare with --outputs",
-                                SourceLoc(task.gate.design[0]))
+                                "record ports, as for BTOR2): name the signals to compare with --outputs "
+                                "or map the gate's names with --map", SourceLoc(gate_spec.design[0]))
     try:
-        miter = build_miter(gold, gate, outputs=outputs, name=f"equiv({gold.name},{gate.name})")
+        miter = build_miter(gold, gate, outputs=outputs, name=f"equiv({gold.name},{gate.name})",
+                            semantics=semantics)
     except ProverError as e:
-        raise FrontendError(e.message, SourceLoc(task.gate.design[0])) from None
+        raise FrontendError(e.message, SourceLoc(gate_spec.design[0])) from None
     if task.assumes:
         add_properties(miter, assumes=task.assumes)
     return miter
+
+
+def _semantics(gate: Gate) -> EquivSemantics:
+    """The ``EquivSemantics`` a gate's options describe (``--map`` read here)."""
+    rename: list[tuple[str, str]] = []
+    if gate.map:
+        try:
+            with open(gate.map) as fh:
+                lines = fh.read().splitlines()
+        except OSError as e:
+            raise ProverError(f"--map {gate.map}: {e.strerror}") from None
+        for number, line in enumerate(lines, 1):
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            if len(words) != 2:
+                raise ProverError(f"--map {gate.map}:{number}: expected 'GATE_NAME REFERENCE_NAME', "
+                                  f"not {line.strip()!r}")
+            rename.append((words[0], words[1]))
+    reset = ResetSpec.parse(gate.reset) if gate.reset else None
+    return EquivSemantics(init=gate.init, reset=reset, x=gate.x, compare_during_reset=gate.compare_during_reset,
+                          latency=gate.latency, rename=tuple(rename))
 
 
 def _run_engine(task: Task, system: TransitionSystem, progress: ProgressFn | None) -> Result:

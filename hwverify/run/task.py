@@ -31,6 +31,16 @@ class Gate:
     top: str | None = None
     frontend: str | None = None
     outputs: list[str] | None = None   # signals to compare (default: common output ports)
+    # what "equivalent" means (prover/miter.py's EquivSemantics): registers without initial value start
+    # equal/free/zero, a reset held for the first cycles ("rst_n=0:2"), undefined reference bits refined
+    # by the gate or compared strictly, outputs compared during reset, gate outputs `latency` cycles late
+    init: str = "equal"
+    reset: str | None = None
+    x: str = "refine"
+    compare_during_reset: bool = False
+    latency: int = 0
+    map: str | None = None             # file of "GATE_NAME REF_NAME" lines: renamed ports and registers
+    libs: list[str] = field(default_factory=list)   # cell library models (Verilog) read with both designs
 
 
 @dataclass
