@@ -67,7 +67,8 @@ def run_one(path: str, expect: str, depth: int | None) -> bool:
     return ok
 
 
-EQUIV = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?", re.M)
+# ``// equiv: REF pass|fail [step=N] [hwverify equiv options, e.g. --reset rst --frontend yosys]``
+EQUIV = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?([^\n]*)$", re.M)
 
 
 def run_equiv_demo() -> list[tuple[str, bool]]:
@@ -79,7 +80,7 @@ def run_equiv_demo() -> list[tuple[str, bool]]:
         if not m:
             continue
         ref = os.path.join(os.path.dirname(gate), m.group(1))
-        args = ["equiv", ref, "--gate", gate, "--top", top_of(ref) or "top"]
+        args = ["equiv", ref, "--gate", gate, "--top", top_of(ref) or "top"] + m.group(4).split()
         print(f"\n$ hwverify {' '.join(args)}", flush=True)
         ok = cli_main(args) == (0 if m.group(2) == "pass" else 2)
         print(f"=> {'as expected' if ok else 'UNEXPECTED'} ({m.group(2)})", flush=True)

@@ -629,6 +629,13 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     _attach_locations(system, info)
     system.notes.extend(dropped)
     found = [(".".join(p.lstrip("\\") for p in c["path"]), c.get("edge", "")) for c in ywmap.get("clocks", [])]
+    # equivalence (prover/miter.py) pairs a netlist's bit registers with RTL words: each unnamed state's
+    # (wire, offset, width) chunks from yosys' witness map, whose state list follows the BTOR2 state order
+    slices = ywmap.get("states", [])
+    if len(slices) == len(system.states):
+        system.state_slices = {v.name: [(".".join(p.lstrip("\\") for p in c["path"]), c["offset"], c["width"])
+                                        for c in chunks] for v, chunks in zip(system.states, slices)
+                               if chunks and all("path" in c for c in chunks)}
     if clocks is not None:
         clocks.extend(found)
     if multiclock:

@@ -277,6 +277,8 @@ class EquivEngine(Engine):
         self.rng = random.Random(self.options.seed if seed is None else seed)
         self.correspondence: Correspondence | None = None
         self.stats: dict = {}
+        # an equivalence miter stops at the first cycle where the designs differ (the other outputs UNKNOWN)
+        self.first_difference_only = getattr(system, "semantics", None) is not None
 
     def properties_of(self, system) -> list[Property]:
         return system.asserts
@@ -441,6 +443,12 @@ class EquivEngine(Engine):
                     raise ProverError(f"equiv: random simulation violates {prop.name} at step {k} but BMC finds "
                                       f"no counterexample up to it (solver and evaluator disagree)")
             open_props = [p for p in open_props if p.name not in done]
+            if self.first_difference_only and any(r.status == FAIL for r in done.values()):
+                for prop in open_props:   # a miter: the first difference is the answer; deeper ones cost minutes
+                    done[prop.name] = undecided(prop, k, deadline, f"not checked past step {k}, where the designs "
+                                                f"first differ ({explored(prop, k)})")
+                open_props = []
+                break
         for prop in open_props:
             depth = min(base.depth, limit[prop.name])
             # the last iteration started (last_k) tried (last_k+1)-induction on every property still open
@@ -510,6 +518,10 @@ def diagnose_initial_state(engine: Engine, result: PropertyResult, deadline: Dea
         if answer.status == PASS or (answer.status == UNKNOWN and answer.depth is not None
                                      and answer.depth >= depth):
             ruled_out.append(f"{option} (no difference within {depth} steps)")
+    if variants and not ruled_out:   # the difference survives every well-defined start: a plain FAIL
+        result.reason = f"differs at step {result.depth} {where} ({sem.describe()}; also with " \
+                        f"{' and '.join(o for o, _ in variants)})"
+        return
     shown = ", ".join(free[:6]) + (f" (+{len(free) - 6} more)" if len(free) > 6 else "")
     result.reason = (f"differs at step {result.depth} {where}, starting from free initial values of "
                      f"{len(free)} register(s) without initial value and without a counterpart that starts "

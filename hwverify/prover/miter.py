@@ -62,7 +62,7 @@ from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import BV, Term
 from hwverify.semantics.transform_xprop import XMask, x_sources
 
-__all__ = ["build_miter", "register_aliases", "init_bases", "rename_system", "Miter", "EquivSemantics",
+__all__ = ["build_miter", "register_aliases", "init_bases", "rename_system", "merge_bit_registers", "Miter", "EquivSemantics",
            "ResetSpec", "INIT_MODES", "X_MODES"]
 
 INIT_MODES = ("equal", "free", "zero")
@@ -216,6 +216,88 @@ def rename_system(system: TransitionSystem, names: dict[str, str]) -> Transition
     return out
 
 
+def merge_bit_registers(system: TransitionSystem) -> TransitionSystem:
+    """A copy of ``system`` whose unnamed bit registers of one RTL word are that word again.
+
+    A synthesized netlist keeps ``reg [7:0] acc`` as eight one-bit flip-flops
+    that yosys' BTOR2 leaves unnamed; its witness map (``state_slices``, set by
+    the yosys frontend) says which wire bits each one holds. Bits that cover
+    a word exactly (one chunk each, no overlap, no gap) become one state named
+    after the wire, with the concatenated next and initial values, so the
+    register pairs with the reference's ``acc`` by name. Anything else stays.
+    """
+    slices = getattr(system, "state_slices", None)
+    if not slices:
+        return system
+    named = {v.name for v in system.states}
+    for v in system.states:   # the witness map must agree with the names we know, else its order is not trusted
+        chunks = slices.get(v.name)
+        if chunks and not re.match(r"^state\d+$", v.name) and not any(c[0] == v.name for c in chunks):
+            return system
+    groups: dict[str, list[tuple[int, int, Term]]] = {}
+    for v in system.states:
+        chunks = slices.get(v.name)
+        if (re.match(r"^state\d+$", v.name) and v in system.next and isinstance(v.sort, BV) and chunks
+                and len(chunks) == 1 and chunks[0][2] == v.width):
+            groups.setdefault(chunks[0][0], []).append((chunks[0][1], v.width, v))
+    words: dict[str, list[tuple[int, int, Term]]] = {}
+    for wire, bits in groups.items():
+        bits.sort(key=lambda b: b[0])
+        pos, ok = 0, True
+        for off, width, _ in bits:
+            ok = ok and off == pos
+            pos = off + width
+        inits = [v in system.init for _, _, v in bits]
+        if ok and len(bits) > 1 and wire not in named and (all(inits) or not any(inits)):
+            words[wire] = bits
+    if not words:
+        return system
+    out = TransitionSystem(name=system.name)
+    mapping: dict[Term, Term] = {}
+    merged: set[Term] = set()
+    word_vars: dict[str, Term] = {}
+    for v in system.inputs:
+        mapping[v] = out.add_input(v.name, v.sort)
+    for wire, bits in words.items():
+        width = sum(w for _, w, _ in bits)
+        word_vars[wire] = word = out.add_state(wire, width)
+        for off, w, v in bits:
+            mapping[v] = T.extract(word, off + w - 1, off)
+            merged.add(v)
+    for v in system.states:
+        if v not in merged:
+            mapping[v] = out.add_state(v.name, v.sort)
+    memo: dict[Term, Term] = {}
+
+    def r(t: Term) -> Term:
+        return T.substitute_all([t], mapping, memo)[0]
+
+    def joined(terms: list[Term]) -> Term:
+        acc = terms[0]
+        for t in terms[1:]:
+            acc = T.concat(t, acc)
+        return acc
+
+    for wire, bits in words.items():
+        out.set_next(word_vars[wire], joined([r(system.next[v]) for _, _, v in bits]))
+        if all(v in system.init for _, _, v in bits):
+            out.set_init(word_vars[wire], joined([r(system.init[v]) for _, _, v in bits]))
+    for v, t in system.init.items():
+        if v not in merged:
+            out.set_init(mapping[v], r(t))
+    for v, t in system.next.items():
+        if v not in merged:
+            out.set_next(mapping[v], r(t))
+    for c in system.constraints:
+        out.add_constraint(r(c))
+    for n, t in system.signals.items():
+        out.signals.setdefault(n, r(t))
+    out.outputs = list(system.outputs)
+    out.notes = list(system.notes) + [f"{sum(len(b) for b in words.values())} bit registers merged into "
+                                      f"{len(words)} words by name ({', '.join(sorted(words)[:6])})"]
+    return out
+
+
 def _zero(sort: T.Sort) -> Term:
     return T.const(0, sort.width) if isinstance(sort, BV) else T.const_array(T.const(0, sort.elem_width),
                                                                              sort.index_width)
@@ -235,6 +317,8 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
     """
     sem = semantics
     original_b = sys_b
+    if sem is not None:
+        sys_a, sys_b = merge_bit_registers(sys_a), merge_bit_registers(sys_b)
     if sem is not None and sem.rename:
         sys_b = rename_system(sys_b, dict(sem.rename))
     if match == "outputs":
