@@ -30,11 +30,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RESULTS = os.path.join(HERE, "results")
-HEADER = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?", re.M)
+HEADER = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?([^\n]*)$", re.M)
 
 
-def pairs() -> list[tuple[str, str, str, str]]:
-    """(reference, gate, top, expected) for every refactoring in designs/equiv."""
+def pairs() -> list[tuple[str, str, str, str, list[str], int | None]]:
+    """(reference, gate, top, expected, hwverify options, expected first step) for every pair in designs/equiv."""
     out = []
     for gate in sorted(glob.glob(os.path.join(ROOT, "designs", "equiv", "*.v"))):
         with open(gate) as fh:
@@ -43,12 +43,14 @@ def pairs() -> list[tuple[str, str, str, str]]:
             continue
         ref = os.path.join(os.path.dirname(gate), m.group(1))
         top = re.findall(r"^\s*module\s+(\w+)", open(ref).read(), re.M)[-1]
-        out.append((ref, gate, top, m.group(2).upper()))
+        out.append((ref, gate, top, m.group(2).upper(), m.group(4).split(),
+                    int(m.group(3)) if m.group(3) else None))
     return out
 
 
-def run_hwverify(ref: str, gate: str, top: str) -> dict:
-    cmd = [sys.executable, "-m", "hwverify.cli", "equiv", ref, "--gate", gate, "--top", top, "--json"]
+def run_hwverify(ref: str, gate: str, top: str, options: list[str]) -> dict:
+    cmd = [sys.executable, "-m", "hwverify.cli", "equiv", ref, "--gate", gate, "--top", top, "--json",
+           "--timeout", "300"] + options
     start = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
     wall = time.monotonic() - start
@@ -57,8 +59,10 @@ def run_hwverify(ref: str, gate: str, top: str) -> dict:
     except (ValueError, IndexError):
         return {"status": "ERROR", "wall": wall, "note": proc.stderr.strip()[-200:]}
     fails = [p["depth"] for p in out["properties"] if p["status"] == "FAIL"]
-    return {"status": out["status"], "wall": wall, "engine_time": out.get("time"),
-            "first_difference": min(fails) if fails else None}
+    checked = all(p.get("evidence_checked", False) for p in out["properties"] if p["status"] in ("PASS", "FAIL"))
+    return {"status": out["status"], "wall": wall, "engine_time": out.get("engine_time"),
+            "first_difference": min(fails) if fails else None, "evidence_checked": checked,
+            "semantics": out.get("stats", {}).get("semantics")}
 
 
 def run_yosys_equiv(ref: str, gate: str, top: str, seq: int) -> dict:
@@ -88,17 +92,18 @@ def main() -> int:
     args = ap.parse_args()
     rows, wrong = [], 0
     print(f"{'pair':44} {'expect':6} {'hwverify':>9} {'s':>6} {'yosys equiv':>12} {'s':>6} {'ratio':>6}")
-    for ref, gate, top, expected in pairs():
-        ours = run_hwverify(ref, gate, top)
+    for ref, gate, top, expected, options, step in pairs():
+        ours = run_hwverify(ref, gate, top, options)
         peer = run_yosys_equiv(ref, gate, top, args.seq)
         bad = (ours["status"] == "PASS" and expected == "FAIL") or (ours["status"] == "FAIL" and expected == "PASS")
+        bad = bad or (step is not None and ours.get("first_difference") not in (None, step))
         wrong += bad
         ratio = peer["wall"] / ours["wall"] if ours["wall"] else None
         name = f"{os.path.basename(ref)} vs {os.path.basename(gate)}"
         print(f"{name:44} {expected:6} {ours['status']:>9} {ours['wall']:6.2f} {peer['status']:>12} "
               f"{peer['wall']:6.2f} {ratio:6.2f}" + ("  WRONG" if bad else ""))
         rows.append({"reference": os.path.relpath(ref, ROOT), "gate": os.path.relpath(gate, ROOT), "top": top,
-                     "expected": expected, "hwverify": ours, "yosys_equiv": peer, "yosys_over_hwverify": ratio})
+                     "options": options, "expected": expected, "expected_step": step, "hwverify": ours, "yosys_equiv": peer, "yosys_over_hwverify": ratio})
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "equiv.json"), "w") as fh:
         json.dump({"seq": args.seq, "pairs": rows, "wrong_verdicts": wrong}, fh, indent=1)
