@@ -45,15 +45,25 @@ def signal_widths(system: TransitionSystem) -> dict[str, int]:
     return widths
 
 
+def _clock_name(names: list[str]) -> str:
+    """The waveform's own clock variable: ``clock``, unless the design has a top-level signal of that name."""
+    taken = set(names)
+    name = "clock"
+    while name in taken:
+        name = "_" + name
+    return name
+
+
 def write_vcd(system: TransitionSystem, trace: Trace, out: TextIO, timescale: str = "1 ns") -> None:
     """Write ``trace`` (its replayed named signals when present, else its variables) to ``out``."""
     rows = flatten_frames(trace.signals or trace.frames)
     widths = signal_widths(system)
     top = system.name or "top"
+    names = sorted({n for f in rows for n in f})
     with VCDWriter(out, timescale=timescale, date="today") as w:
-        clock = w.register_var(top, "clock", "wire", size=1)
+        clock = w.register_var(top, _clock_name(names), "wire", size=1)
         handles = {}
-        for name in sorted({n for f in rows for n in f}):
+        for name in names:
             width = widths.get(name) or widths.get(name.rsplit("[", 1)[0])
             if width is None:
                 continue
