@@ -26,15 +26,6 @@ _spec.loader.exec_module(sby_compare)
 
 TASKS = sby_compare.corpus_tasks()
 
-# hwverify's reader today (each an open bug, listed in the benchmark's report), as strict xfails so a
-# fix shows up: SBY's "[tasks]" lines "task: tag1 tag2" declare the task on the left (hwverify reads
-# a tag for the tasks on the right); "tag:" ... "--" option blocks apply to every task.
-TASK_TAG_SYNTAX = {"wider.sby", "option_skip.sby", "timeout.sby", "bmc_len.sby"}
-OPTION_BLOCKS = {"fifo.sby nofullskip", "fifo.sby cover"}
-# Lines "label: assert (...)" inside inline [file] sections are dropped as if "label" were a task tag.
-LABELLED_INLINE = {"verilog_hier_path.sby", "btor_meminit.sby", "cover_unreachable.sby"}
-
-
 def _sby_view(task: sby_compare.BenchTask) -> tuple[list[str], str | None, dict[str, str]]:
     """(task names, mode, inline files) as SymbiYosys reads the file."""
     text = Path(task.path).read_text()
@@ -52,12 +43,8 @@ def _sby_view(task: sby_compare.BenchTask) -> tuple[list[str], str | None, dict[
     return names, sby_compare.sby_options(task.path, task.task).get("mode"), files
 
 
-def _xfail(task: sby_compare.BenchTask, known: set[str], why: str):
-    """``task`` as a test parameter, a strict xfail when its file or 'file task' is in ``known``."""
-    name = Path(task.path).name
-    hit = name in known or f"{name} {task.task}" in known
-    marks = [pytest.mark.xfail(strict=True, reason=why)] if hit else []
-    return pytest.param(task, marks=marks, id=task.label.replace("bench/data/sby/", ""))
+def _param(task: sby_compare.BenchTask):
+    return pytest.param(task, id=task.label.replace("bench/data/sby/", ""))
 
 
 def test_corpus_is_not_empty():
@@ -67,8 +54,7 @@ def test_corpus_is_not_empty():
     assert (ROOT / "bench" / "data" / "sby" / "COPYING").read_text().startswith("SymbiYosys")
 
 
-@pytest.mark.parametrize("task", [_xfail(t, TASK_TAG_SYNTAX | OPTION_BLOCKS, "[tasks] 'task: tags' lines and "
-                                         "'tag:' ... '--' blocks read differently from SBY") for t in TASKS])
+@pytest.mark.parametrize("task", [_param(t) for t in TASKS])
 def test_task_and_mode_as_sby_reads_them(task):
     names, mode, _ = _sby_view(task)
     sby = parse_sby(task.path)
@@ -76,9 +62,7 @@ def test_task_and_mode_as_sby_reads_them(task):
     assert sby.task(task.task).option("mode") == mode
 
 
-@pytest.mark.parametrize("task", [_xfail(t, LABELLED_INLINE, "labelled statements in inline "
-                                         "[file] sections dropped as task filters")
-                                  for t in TASKS if "[file " in Path(t.path).read_text()])
+@pytest.mark.parametrize("task", [_param(t) for t in TASKS if "[file " in Path(t.path).read_text()])
 def test_inline_files_as_sby_writes_them(task):
     _, _, files = _sby_view(task)
     ours = parse_sby(task.path).task(task.task).inline_files

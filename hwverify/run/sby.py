@@ -35,7 +35,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from hwverify.errors import FrontendError, SourceLoc
@@ -45,6 +45,7 @@ from hwverify.run.executor import run_tasks
 from hwverify.run.project import STATUSES, runs_exit_code
 from hwverify.run.session import RunResult
 from hwverify.run.task import Task
+from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["SbyFile", "SbyTask", "parse_sby", "sby_tasks", "task_label", "SBY_ENGINES", "run_sby"]
@@ -54,114 +55,239 @@ SBY_ENGINES = {"smtbmc": {"yices", "z3", "boolector", "bitwuzla", "cvc4", "cvc5"
                "abc": {"bmc3", "sim3", "pdr"}, "btor": {"btormc", "pono"},
                "aiger": {"suprove", "avy", "aigbmc", "rIC3", "abcpdr"}, "none": set()}
 
-KNOWN_OPTIONS = {"mode", "depth", "multiclock", "expect", "timeout", "append", "skip",
-                 "wait", "vcd", "vcd_sim", "fst", "aigsmt", "tbtop", "make_model", "smtc",
-                 "unroll", "noinit", "stbv", "stdt", "incr", "presat", "assume_early"}
-
-
 @dataclass
 class SbyTask:
-    """One task of a .sby file with its lines filtered for it."""
+    """One task of a .sby file, its configuration as SBY reads it for that task."""
 
     name: str | None
     options: dict[str, tuple[str, int]] = field(default_factory=dict)   # key -> (value, line)
-    engines: list[tuple[str, int]] = field(default_factory=list)
+    engines: list[tuple[str, int]] = field(default_factory=list)         # [engines] (no mode argument)
+    mode_engines: dict[str, list[tuple[str, int]]] = field(default_factory=dict)   # [engines MODE]
     script: list[str] = field(default_factory=list)
     files: list[tuple[str, int]] = field(default_factory=list)
     inline_files: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)   # sections read and not acted on ([cancelledby], ...)
 
     def option(self, key: str, default: str | None = None) -> str | None:
         return self.options[key][0] if key in self.options else default
 
+    def engines_for(self, mode: str | None) -> list[tuple[str, int]]:
+        """The engines SBY runs for ``mode``: its ``[engines MODE]`` section, else ``[engines]``."""
+        return self.mode_engines.get(mode or "", self.engines) if mode in self.mode_engines else self.engines
+
 
 @dataclass
 class SbyFile:
+    """A .sby file: its lines, task names, default tasks and tags (``[tasks]`` as SBY reads it)."""
+
     path: str
+    lines: list[str]
     tasks: list[str]
-    sections: list[tuple[str, str | None, list[tuple[str, int]]]]   # (section, argument, lines)
+    defaults: list[str]
+    tags: list[str]
 
     def task(self, name: str | None) -> SbyTask:
-        t = SbyTask(name)
-        tags = self.task_tags.get(name, {name}) if name else set()
-        for section, arg, lines in self.sections:
-            selected = [(text, no) for text, no in (_filter(line, no, tags, self.path) for line, no in lines)
-                        if text is not None]
-            if section == "options":
-                for text, no in selected:
-                    if not text.strip():
-                        continue
-                    key, _, value = text.strip().partition(" ")
-                    t.options[key] = (value.strip(), no)
-            elif section == "engines":
-                t.engines += [(text.strip(), no) for text, no in selected if text.strip()]
-            elif section == "script":
-                t.script += [text.strip() for text, _ in selected if text.strip()]
-            elif section == "files":
-                t.files += [(text.strip(), no) for text, no in selected if text.strip()]
+        """The configuration SBY reads for task ``name`` (None: the file as it is, no task)."""
+        config, _, _, _ = _read_config(self.path, self.lines, name)
+        return _parse_config(self.path, config, name)
+
+
+_REGEX_CHARS = set("(?*.[]|)")
+
+
+def _read_config(path: str, raw: Sequence[str], taskname: str | None
+                 ) -> tuple[list[tuple[str, int]], list[str], list[str], list[str]]:
+    """SBY's ``read_sbyconfig``: the lines task ``taskname`` sees, with their numbers; tasks, defaults, tags.
+
+    A ``tag:`` prefix filters a line only when ``tag`` names a task or tag of
+    ``[tasks]`` and starts the line (so ``reachable: cover (x);`` in an inline
+    file is Verilog, not a filter); ``tag:`` alone opens a block that ``--``
+    closes; ``~tag:`` inverts. ``[tasks]`` lines are ``task1 task2 [: tag...]``
+    (``default`` among the tags makes them default tasks). As in SBY, an
+    unindented ``word:`` that names no tag in a file with tasks is an error.
+    """
+    config: list[tuple[str, int]] = []
+    tasks: list[str] = []
+    defaults: list[str] | None = None
+    active: set[str] = set()
+    all_tags: set[str] = set()
+    in_tasks = skipping_blocks = skip_block = matched = False
+    for no, line in enumerate(raw, 1):
+        line = line.rstrip("\n").rstrip("\r")
+        if line == "--pycode-begin--":
+            raise FrontendError("--pycode-- blocks are not supported (SBY runs Python there)", SourceLoc(path, no))
+        if in_tasks and line.startswith("["):
+            in_tasks = False
+        if skipping_blocks and line.strip() == "--":
+            skipping_blocks = skip_block = False
+            continue
+        if not in_tasks:
+            found = skip_line = False
+            for t in sorted(all_tags, key=len, reverse=True):   # SBY iterates a set: longest first is stable
+                if line.startswith(t + ":"):
+                    line, match = line[len(t) + 1:].lstrip(), t in active
+                elif line.startswith("~" + t + ":"):
+                    line, match = line[len(t) + 2:].lstrip(), t not in active
+                else:
+                    continue
+                if line == "":
+                    skipping_blocks, skip_block, skip_line = True, not match, True
+                else:
+                    skip_line = not match
+                found = True
+                break
+            if all_tags and not found:
+                words = line.split()
+                if words and words[0][0] == line[0] and words[0].endswith(":") and not _in_file_section(config):
+                    raise FrontendError(f"invalid task specifier {words[0]!r} (no task or tag of that name)",
+                                        SourceLoc(path, no))
+            if skip_line or skip_block:
+                continue
+        if in_tasks:
+            if taskname is None:
+                config.append((line, no))
+            if line.startswith("#"):
+                continue
+            parts = line.split(":")
+            if len(parts) == 1:
+                words = parts[0].split()
+                if not words:
+                    continue
+                lhs, rhs = words[:1], words[1:]
+            elif len(parts) == 2:
+                lhs, rhs = parts[0].split(), parts[1].split()
+            else:
+                raise FrontendError("syntax error in [tasks]", SourceLoc(path, no))
+            all_tags.update(t for t in rhs if t != "default" and not _REGEX_CHARS & set(t))
+            for name in lhs:
+                if not _REGEX_CHARS & set(name):
+                    if name not in tasks:
+                        tasks.append(name)
+                    if "default" in rhs:
+                        defaults = defaults if defaults is not None else []
+                        if name not in defaults:
+                            defaults.append(name)
+                    all_tags.add(name)
+                if taskname is not None and re.fullmatch(name, taskname):
+                    matched = True
+                    active.add(name)
+                    for tag in rhs:
+                        if tag == "default":
+                            continue
+                        if not _REGEX_CHARS & set(tag):
+                            active.add(tag)
+                        else:
+                            active.update(t for t in all_tags if re.fullmatch(tag, t))
+        elif line == "[tasks]":
+            if taskname is None:
+                config.append((line, no))
+            in_tasks = True
+        else:
+            config.append((line, no))
+    if taskname is not None and not matched:
+        raise FrontendError(f"no task named {taskname} (tasks: {', '.join(tasks) or 'none'})", SourceLoc(path))
+    return config, tasks, defaults if defaults is not None else list(tasks), sorted(all_tags)
+
+
+def _in_file_section(config: list[tuple[str, int]]) -> bool:
+    """Whether the last section header read so far is an inline ``[file NAME]``.
+
+    SBY rejects an unindented ``word:`` naming no tag everywhere; inside a
+    ``[file]`` section that is Verilog (a labelled statement), so it is kept.
+    """
+    for line, _ in reversed(config):
+        m = _SECTION.match(line)
+        if m:
+            return m.group(1).split()[0] == "file" if m.group(1).split() else False
+    return False
+
+
+_SECTION = re.compile(r"^\s*\[(.*)\]\s*$")
+_SECTIONS = ("options", "engines", "script", "files", "file", "autotune", "cancelledby")
+
+
+def _parse_config(path: str, config: list[tuple[str, int]], name: str | None) -> SbyTask:
+    """SBY's ``SbyConfig.parse_config``: the sections of one task's lines."""
+    t = SbyTask(name)
+    section: str | None = None
+    engine_mode: str | None = None
+    current_file = ""
+    seen: set[str] = set()
+    for raw, no in config:
+        if section in ("options", "engines", "files"):
+            line = re.sub(r"\s*(\s#.*)?$", "", raw)
+            if line == "" or line[0] == "#":
+                continue
+        else:
+            line = raw.rstrip()
+        if section is None and (not line or line[0] == "#"):
+            continue
+        m = _SECTION.match(line)
+        if m:
+            entries = m.group(1).strip().split(maxsplit=1)
+            if not entries:
+                raise FrontendError(f"expected a section header, not {line!r}", SourceLoc(path, no))
+            section, arg = entries[0], (entries[1] if len(entries) > 1 else None)
+            if section not in _SECTIONS:
+                raise FrontendError(f"unknown section [{section}] (SBY reads "
+                                    f"{', '.join('[' + s + ']' for s in _SECTIONS)})", SourceLoc(path, no))
+            if section == "engines":
+                engine_mode = arg.split()[0] if arg else None
+                if arg and (len(arg.split()) > 1 or engine_mode not in ("bmc", "prove", "cover", "live")):
+                    raise FrontendError(f"[engines] takes one mode (bmc, prove, cover, live), not {arg!r}",
+                                        SourceLoc(path, no))
+                key = f"engines {engine_mode or ''}"
+                if key in seen:
+                    raise FrontendError(f"[{key.strip()}] defined twice", SourceLoc(path, no))
+                seen.add(key)
+                if engine_mode:
+                    t.mode_engines[engine_mode] = []
             elif section == "file":
-                t.inline_files[arg or ""] = "".join(text + "\n" for text, _ in selected)
-        return t
-
-    task_tags: dict[str, set[str]] = field(default_factory=dict)
-
-
-def _filter(line: str, lineno: int, tags: set[str], path: str) -> tuple[str | None, int]:
-    """Apply SBY's ``task1 task2:`` / ``~task:`` line prefixes."""
-    m = re.match(r"^\s*((?:~?[\w.-]+\s+)*~?[\w.-]+)\s*:(?!\S*=)(\s|$)(.*)$", line)
-    if not m or "/" in m.group(1):
-        return line, lineno
-    words = m.group(1).split()
-    if any(w.startswith("~") for w in words):
-        keep = not any(w[1:] in tags for w in words if w.startswith("~"))
-    else:
-        keep = any(w in tags for w in words)
-    return (m.group(3) if keep else None), lineno
+                if not arg or len(arg.split()) != 1:
+                    raise FrontendError("[file] takes exactly one file name", SourceLoc(path, no))
+                current_file = arg.strip()
+                if current_file in t.inline_files:
+                    raise FrontendError(f"duplicate file {current_file}", SourceLoc(path, no))
+                t.inline_files[current_file] = ""
+            else:
+                if arg is not None:
+                    raise FrontendError(f"[{section}] takes no argument, not {arg!r}", SourceLoc(path, no))
+                if section in seen and section != "cancelledby":
+                    raise FrontendError(f"[{section}] defined twice", SourceLoc(path, no))
+                seen.add(section)
+                if section in ("autotune", "cancelledby"):
+                    t.ignored.append(section)
+            continue
+        if section == "options":
+            words = line.strip().split(maxsplit=1)
+            if len(words) != 2:
+                raise FrontendError(f"option {line.strip()!r} has no value", SourceLoc(path, no))
+            t.options[words[0]] = (words[1], no)
+        elif section == "engines":
+            (t.mode_engines[engine_mode] if engine_mode else t.engines).append((line.strip(), no))
+        elif section == "script":
+            if line.strip():
+                t.script.append(line.strip())
+        elif section == "files":
+            if len(line.split()) > 2:
+                raise FrontendError("a [files] line is 'FILE' or 'NAME FILE'", SourceLoc(path, no))
+            t.files.append((line.strip(), no))
+        elif section == "file":
+            t.inline_files[current_file] += raw + "\n"
+    return t
 
 
 def parse_sby(path: str) -> SbyFile:
-    """Split a .sby file into sections (lines keep their numbers for error messages)."""
+    """Read a .sby file: its lines, and its tasks, default tasks and tags as SBY reads ``[tasks]``."""
     try:
         with open(path) as fh:
-            text = fh.read()
+            lines = fh.read().split("\n")
     except OSError as e:
         raise FrontendError(f"cannot read SBY file: {e.strerror or e}", SourceLoc(path)) from None
-    sections: list[tuple[str, str | None, list[tuple[str, int]]]] = []
-    tasks: list[str] = []
-    task_tags: dict[str, set[str]] = {}
-    current = None
-    for no, line in enumerate(text.split("\n"), 1):
-        if line.startswith("--pycode-begin--"):
-            raise FrontendError("--pycode-- blocks are not supported", SourceLoc(path, no))
-        stripped = line.strip()
-        m = re.match(r"^\[(\w+)(?:\s+(.+?))?\]\s*$", stripped)
-        if m:
-            current = (m.group(1), m.group(2), [])
-            if current[0] not in ("tasks", "options", "engines", "script", "files", "file"):
-                raise FrontendError(f"unknown section [{current[0]}]", SourceLoc(path, no))
-            sections.append(current)
-            continue
-        if current is None:
-            if stripped and not stripped.startswith("#"):
-                raise FrontendError("text before the first section", SourceLoc(path, no))
-            continue
-        if current[0] != "file" and (not stripped or stripped.startswith("#")):
-            continue
-        if current[0] == "tasks":
-            words = stripped.split()
-            if words[0].endswith(":"):   # "tag: task1 task2" groups
-                for w in words[1:]:
-                    task_tags.setdefault(w, {w}).add(words[0][:-1])
-                continue
-            name, extra = words[0], words[1:]
-            if name == "--":
-                continue
-            tasks.append(name)
-            task_tags.setdefault(name, {name}).update(w for w in extra if w != "default")
-            continue
-        current[2].append((line, no))
-    f = SbyFile(path, tasks, sections)
-    f.task_tags = task_tags
-    return f
+    if lines and lines[-1] == "":
+        lines.pop()
+    _, tasks, defaults, tags = _read_config(path, lines, None)
+    return SbyFile(path, lines, tasks, defaults, tags)
 
 
 def task_label(sby: SbyFile, name: str | None) -> str:
@@ -172,7 +298,7 @@ def task_label(sby: SbyFile, name: str | None) -> str:
 def _engine_notes(task: SbyTask, mode: Mode, ours: str, solver: str) -> list[str]:
     """A warning for each [engines] line: which SBY engine it names and what runs instead."""
     notes = []
-    for text, _ in task.engines or [("smtbmc", 0)]:
+    for text, _ in task.engines_for(str(mode)) or [("smtbmc", 0)]:
         words = text.split()
         name = words[0] if words else "smtbmc"
         variant = next((w for w in words[1:] if not w.startswith("-")), None)
@@ -188,38 +314,98 @@ def _engine_notes(task: SbyTask, mode: Mode, ours: str, solver: str) -> list[str
     return notes
 
 
-def _task_options(path: str, task: SbyTask) -> tuple[Mode, int, bool, float | None, list[str]]:
-    """mode, depth, multiclock, timeout and expect of a task, each checked with its line."""
+# SBY's options (sby_core.py handle_non_engine_options and the modes): kind, and the modes that read it;
+# an option no mode reads is an error, as in SBY ("Unused option")
+_OPTIONS = {"mode": ("str", None), "expect": ("str", None), "depth": ("int", None), "multiclock": ("bool", None),
+            "wait": ("bool", None), "timeout": ("num", None), "vcd": ("bool", None), "vcd_sim": ("bool", None),
+            "fst": ("bool", None), "cycle_width": ("int", None), "witrename": ("bool", None),
+            "aigfolds": ("bool", None), "aigvmap": ("bool", None), "aigsyms": ("bool", None),
+            "smtc": ("str", None), "skip": ("int", None), "tbtop": ("str", None), "append": ("int", None),
+            "append_assume": ("bool", None), "make_model": ("str", None), "skip_prep": ("bool", None),
+            "assume_early": ("bool", None), "cover_assert": ("bool", ("cover",)),
+            "aigsmt": ("str", ("bmc", "prove", "live"))}
+KNOWN_OPTIONS = set(_OPTIONS)
+
+
+@dataclass
+class _Settings:
+    """What a task's [options] ask for, checked."""
+
+    mode: Mode
+    depth: int
+    multiclock: bool
+    timeout: float | None
+    expect: list[str]
+    skip: int = 0
+    assume_early: bool = True
+    cover_assert: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _task_options(path: str, task: SbyTask) -> _Settings:
+    """A task's options, each checked with its line as SBY checks it; unsupported ones named."""
+    def where(key: str) -> SourceLoc:
+        return SourceLoc(path, task.options[key][1]) if key in task.options else SourceLoc(path)
+
     mode = task.option("mode")
     if mode is None:
         raise FrontendError("missing 'mode' option", SourceLoc(path))
     if mode not in ("bmc", "prove", "cover"):
-        raise FrontendError(f"mode {mode!r} is not supported (bmc, prove, cover)",
-                            SourceLoc(path, task.options["mode"][1]))
-    for key, (_, no) in task.options.items():
-        if key not in KNOWN_OPTIONS:
+        raise FrontendError(f"mode {mode!r} is not supported (bmc, prove, cover)", where("mode"))
+    values: dict[str, object] = {}
+    for key, (value, no) in task.options.items():
+        if key not in _OPTIONS:
             raise FrontendError(f"unknown option {key!r}", SourceLoc(path, no))
-    depth_text = task.option("depth", "20")
-    if not depth_text.isdigit():
-        raise FrontendError(f"depth must be a number, not {depth_text!r}", SourceLoc(path, task.options["depth"][1]))
-    timeout_text = task.option("timeout")
-    try:
-        timeout = float(timeout_text) if timeout_text else None
-    except ValueError:
-        raise FrontendError(f"timeout must be a number of seconds, not {timeout_text!r}",
-                            SourceLoc(path, task.options["timeout"][1])) from None
+        kind, modes = _OPTIONS[key]
+        if modes is not None and mode not in modes:
+            raise FrontendError(f"option {key!r} is not used in mode {mode} (SBY: unused option)", SourceLoc(path, no))
+        if kind == "bool":
+            if value not in ("on", "off"):
+                raise FrontendError(f"{key} must be on or off, not {value!r}", SourceLoc(path, no))
+            values[key] = value == "on"
+        elif kind == "int":
+            if not value.isdigit():
+                raise FrontendError(f"{key} must be a number, not {value!r}", SourceLoc(path, no))
+            values[key] = int(value)
+        elif kind == "num":
+            try:
+                values[key] = float(value)
+            except ValueError:
+                raise FrontendError(f"{key} must be a number of seconds, not {value!r}", SourceLoc(path, no)) from None
     expect = [e.strip().upper() for e in (task.option("expect", "pass") or "pass").split(",")]
     bad = [e for e in expect if e not in STATUSES]
     if bad:
         raise FrontendError(f"expect {bad[0].lower()!r} is not one of {', '.join(s.lower() for s in STATUSES)}",
-                            SourceLoc(path, task.options["expect"][1]))
+                            where("expect"))
+    for key, why in (("smtc", "smtbmc constraint files (.smtc) are not supported"),
+                     ("skip_prep", "skip_prep on (no SBY model preparation) is not supported")):
+        if values.get(key, key == "smtc" and key in task.options):
+            raise FrontendError(why, where(key))
     if not task.script:
         raise FrontendError("empty [script] section", SourceLoc(path))
-    return Mode(mode), int(depth_text), task.option("multiclock", "off") == "on", timeout, expect
+    notes = [f"warning: [{section}] is not used by hwverify" for section in task.ignored]
+    if values.get("append"):
+        notes.append(f"warning: append {values['append']}: traces are not extended after the failure")
+    return _Settings(Mode(mode), int(values.get("depth", 20)), bool(values.get("multiclock", False)),
+                     values.get("timeout"), expect, skip=int(values.get("skip", 0) or 0),
+                     assume_early=bool(values.get("assume_early", True)),
+                     cover_assert=bool(values.get("cover_assert", False)), notes=notes)
 
 
-def lower_sby_task(path: str, task: SbyTask, mode: Mode, multiclock: bool,
-                   timeout: float | None) -> TransitionSystem:
+_DEFINE = re.compile(r"(?:^|\s)(?:-define\s+|-D)(\w+)(?:=(\S*))?")
+
+
+def _script_defines(script: Sequence[str]) -> dict[str, str]:
+    """Macros the [script]'s read commands define (``read -define A=1``, ``read_verilog -DB``)."""
+    out: dict[str, str] = {}
+    for line in script:
+        if line.split()[:1] and line.split()[0] in ("read", "read_verilog", "verific"):
+            for m in _DEFINE.finditer(line):
+                out[m.group(1)] = m.group(2) or "1"
+    return out
+
+
+def lower_sby_task(path: str, task: SbyTask, settings: _Settings, timeout: float | None) -> TransitionSystem:
     """Copy the task's files into a scratch ``src/`` as SBY does and lower them with its [script]."""
     base = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory(prefix="hwverify_sby_") as work:
@@ -241,44 +427,68 @@ def lower_sby_task(path: str, task: SbyTask, mode: Mode, multiclock: bool,
                 shutil.copyfile(found, target)
                 copied.append(dest)
         for fname, content in task.inline_files.items():
-            with open(os.path.join(src, fname), "w") as fh:
+            target = os.path.join(src, fname)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w") as fh:
                 fh.write(content)
             copied.append(fname)
-        return lower_with_yosys([p for p in copied if p.endswith((".v", ".sv", ".vh", ".svh"))],
-                                script=task.script, root=src, multiclock=multiclock, mode=str(mode),
-                                timeout=timeout)
+        system = lower_with_yosys([p for p in copied if p.endswith((".v", ".sv", ".vh", ".svh"))],
+                                  defines=_script_defines(task.script), script=task.script, root=src,
+                                  multiclock=settings.multiclock, mode=str(settings.mode), timeout=timeout,
+                                  clocks_together=True, assume_early=settings.assume_early)
+    if settings.mode is Mode.COVER and settings.cover_assert and system.asserts:
+        raise FrontendError("cover_assert on with assertions in the design: checking assertions along cover "
+                            "traces is not supported (run the assertions in a bmc task)",
+                            SourceLoc(path, task.options["cover_assert"][1]))
+    if settings.skip:
+        skip_steps(system, settings.skip)
+    return system
+
+
+def skip_steps(system: TransitionSystem, skip: int) -> None:
+    """SBY's ``skip N``: assertions and covers are not checked in steps 0..N-1 (a step counter gates them)."""
+    width = max(skip.bit_length(), 1)
+    count = system.add_state("sby$skip_count", width, init=T.const(0, width))
+    done = T.uge(count, T.const(skip, width))
+    system.set_next(count, T.ite(done, count, T.add(count, T.const(1, width))))
+    system.asserts = [replace(p, term=T.or_(T.not_(done), p.term)) for p in system.asserts]
+    system.covers = [replace(p, term=T.and_(done, p.term)) for p in system.covers]
+    system.notes.append(f"skip {skip}: properties are not checked in steps 0..{skip - 1}")
 
 
 def sby_tasks(sby: SbyFile, names: Sequence[str] = (), solver: str = "bitwuzla", check: bool = True,
               timeout: float | None = None) -> list[Task]:
-    """One run-layer Task per SBY task (default: all of the file's, or the file itself without [tasks]).
+    """One run-layer Task per SBY task (default: the file's default tasks, or the file itself without [tasks]).
 
     SBY's ``depth N`` in bmc/cover mode explores steps 0..N-1 (our bound N-1);
     in prove mode it is the induction depth. A task whose options are wrong
-    is still a Task: it comes back as that task's ERROR.
+    is still a Task: it comes back as that task's ERROR. Several clocks keep
+    SBY's model (all clocks tick together) with a warning unless the task
+    says ``multiclock on``.
     """
     if names:
         unknown = [t for t in names if t not in sby.tasks]
         if unknown:
             raise FrontendError(f"no task named {', '.join(unknown)} (tasks: {', '.join(sby.tasks) or 'none'})",
                                 SourceLoc(sby.path))
-    selected: list[str | None] = list(names) if names else (list(sby.tasks) or [None])
+    selected: list[str | None] = list(names) if names else (list(sby.defaults) or [None])
     out = []
     for name in selected:
-        task = sby.task(name)
         label = task_label(sby, name)
         try:
-            mode, depth, multiclock, own_timeout, expect = _task_options(sby.path, task)
+            task = sby.task(name)
+            settings = _task_options(sby.path, task)
         except FrontendError as e:
             out.append(Task(name=label, loader=functools.partial(_raise, e), solver=solver, check=check))
             continue
+        mode, depth = settings.mode, settings.depth
         ours = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover"}[mode]
-        limit = timeout if timeout is not None else own_timeout
+        limit = timeout if timeout is not None else settings.timeout
         out.append(Task(
             name=label, mode=mode, engine=ours, depth=max(depth - 1, 0) if mode is not Mode.PROVE else depth,
-            solver=solver, check=check, timeout=limit, expect=[Status(e) for e in expect],
-            multiclock=multiclock, notes=_engine_notes(task, mode, ours, solver), allow_empty=True,
-            loader=functools.partial(lower_sby_task, sby.path, task, mode, multiclock, limit)))
+            solver=solver, check=check, timeout=limit, expect=[Status(e) for e in settings.expect],
+            multiclock=settings.multiclock, notes=settings.notes + _engine_notes(task, mode, ours, solver),
+            allow_empty=True, loader=functools.partial(lower_sby_task, sby.path, task, settings, limit)))
     return out
 
 
