@@ -9,13 +9,14 @@ and exit 16, never 2 (which means FAIL). User errors print one
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn, Sequence
 
-from hwverify.cosim.command import add_parsers as add_cosim_parsers, design_record, replay_failures, run_cosim, \
+from hwverify.cosim.command import add_parsers as add_cosim_parsers, design_record, replay_run, run_cosim, \
     run_replay
 from hwverify.errors import HwverifyError, UsageError
 from hwverify.frontend.load import FRONTENDS
@@ -108,6 +109,9 @@ def _add_design_args(p: argparse.ArgumentParser, properties: tuple[str, ...]) ->
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR", type=_existing_dir)
     p.add_argument("--multiclock", action="store_true",
                    help="several clocks / async logic as SBY's 'multiclock on' (clk2fflogic; yosys frontend)")
+    p.add_argument("--clocks-together", action="store_true",
+                   help="several clocks: accept SBY's default model in which every clock ticks at every step "
+                        "(yosys frontend; without it several clocks are an error unless --multiclock)")
     for kind in properties:
         p.add_argument(f"--{kind}", dest=f"{kind}s", action="append", default=[], metavar="EXPR",
                        help=f"an extra {kind} over the design's signals")
@@ -140,10 +144,11 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
                    help="show internal signals (yosys stateNN, $past, enables) in counterexample tables")
     if mode in (Mode.PROVE, Mode.EQUIV):
         p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
-    if mode in (Mode.BMC, Mode.PROVE):
-        p.add_argument("--replay", action="store_true",
-                       help=f"replay every counterexample in Icarus (cocotb); traces go to --trace-json or "
-                            f"{OUTPUT_ROOT}/replay/")
+    if mode in (Mode.BMC, Mode.PROVE, Mode.EQUIV):
+        p.add_argument("--replay", action=argparse.BooleanOptionalAction, default=None,
+                       help="replay every counterexample in Icarus (default: on for Verilog designs when Icarus is "
+                            "installed; --replay also writes the simulator's waveform next to --trace-json or "
+                            f"under {OUTPUT_ROOT}/replay/; --no-replay skips it)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -247,7 +252,8 @@ def task_from_args(args: argparse.Namespace) -> Task:
                     x=args.x_semantics, compare_during_reset=args.compare_during_reset,
                     latency=args.latency, map=args.map, libs=args.lib)
     return Task(design=args.design, top=args.top, frontend=args.frontend, defines=_defines(args),
-                include=args.include, multiclock=args.multiclock, mode=mode,
+                include=args.include, multiclock=args.multiclock,
+                clocks_together=getattr(args, "clocks_together", False), mode=mode,
                 engine=None if members else args.engine, members=members, depth=args.depth, solver=args.solver,
                 kernel_solver=args.kernel_solver, check=not args.no_check, timeout=args.timeout,
                 memory_mb=args.memory_limit, isolate=args.isolate,
@@ -297,8 +303,6 @@ def write_outputs(run: RunResult, args: argparse.Namespace) -> Written:
     """Traces, certificates and JUnit, after the verdict has been shown."""
     written = Written()
     trace_json = args.trace_json
-    if getattr(args, "replay", False) and not trace_json:
-        trace_json = os.path.join(OUTPUT_ROOT, "replay", f"{safe_name(args.top or 'design')}.json")
     write_traces(run, written, vcd=args.vcd, trace_json=trace_json, design=design_record(run.task))
     if getattr(args, "certificate", None):
         write_certificates(run, written, args.certificate)
@@ -325,18 +329,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
                             junit_cases(run, args.top), written)
         _report_error(run.error, args.json)
         return EXIT_ERROR
+    replayed = io.StringIO()
+    disagree = False
+    if getattr(args, "replay", None) is not False:   # every FAIL replayed in Icarus; ERROR if not reproduced
+        waves = (os.path.splitext(args.trace_json)[0] if args.trace_json else
+                 os.path.join(OUTPUT_ROOT, "replay", safe_name(args.top or "design"))) + ".replay.vcd"
+        outcomes = replay_run(run, waves=waves if args.replay else None, out=replayed)
+        disagree = any(o.status == "disagree" for o in outcomes)
     if args.json:
         print(json.dumps(run.to_json()))
+        print(replayed.getvalue(), end="", file=sys.stderr)
     else:
         _print_run(run, args)
+        print(replayed.getvalue(), end="")
     written = write_outputs(run, args)
     for message in written.errors:
         print(f"error: {message}", file=sys.stderr)
-    code = run.exit_code
-    if getattr(args, "replay", False) and written.trace_json:
-        failing = {n: p for n, p in written.trace_json.items() if run.result.get(n).status == FAIL}
-        if failing and not replay_failures(failing, to_stderr=args.json):
-            code = EXIT_ERROR   # the simulator does not reproduce the counterexample
+    code = EXIT_ERROR if disagree else run.exit_code   # the simulator does not reproduce a counterexample
     return EXIT_ERROR if written.errors else code
 
 

@@ -103,8 +103,13 @@ class ModelSide:
 
 
 def first_difference(side: ModelSide, cycle: int, rtl_row: str, model_row: str,
-                     x_notes: list | None = None) -> Difference | None:
-    """The first field where ``rtl_row`` and ``model_row`` differ; x/z where the model is nondeterministic is noted."""
+                     x_notes: list | None = None, x_unknown: bool = False) -> Difference | None:
+    """The first field where ``rtl_row`` and ``model_row`` differ.
+
+    x/z bits in the RTL are noted (in ``x_notes``, at most 20), not a
+    difference, where the model's value is nondeterministic or, with
+    ``x_unknown``, anywhere (replay: x is any value, and the model chose one).
+    """
     rtl, model = rtl_row.split(), model_row.split()
     if len(rtl) != len(model):
         return Difference(cycle, "(row)", rtl_row or "(missing)", model_row, "the simulator wrote no values "
@@ -113,7 +118,7 @@ def first_difference(side: ModelSide, cycle: int, rtl_row: str, model_row: str,
         if r == m:
             continue
         if _XZ.search(r):
-            if i in side.nondet_fields:
+            if x_unknown or i in side.nondet_fields:
                 if x_notes is not None and len(x_notes) < 20:
                     x_notes.append({"cycle": cycle, "signal": side.field_names[i], "rtl": r, "model": "0x" + m})
                 continue

@@ -41,9 +41,9 @@ from hwverify.semantics.replay import complete_trace
 from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.trace import Trace
 
-__all__ = ["ReplayOutcome", "replay_traces", "REPRODUCED", "DISAGREE", "NOT_REPLAYED"]
+__all__ = ["ReplayOutcome", "replay_traces", "REPRODUCED", "PARTLY", "DISAGREE", "NOT_REPLAYED"]
 
-REPRODUCED, DISAGREE, NOT_REPLAYED = "reproduced", "disagree", "not_replayed"
+REPRODUCED, PARTLY, DISAGREE, NOT_REPLAYED = "reproduced", "partly", "disagree", "not_replayed"
 _XZ = re.compile(r"[xXzZ]")
 
 
@@ -62,17 +62,30 @@ class ReplayOutcome:
     icarus_fired_ns: list[int] = field(default_factory=list)
     waveform: str | None = None
     instance: str = ""
+    x_values: list[dict] = field(default_factory=list)   # x/z in the RTL where the model chose a value
+    last: dict[str, str] = field(default_factory=dict)   # the simulator's values in the last cycle (hex text)
+    detail: str = ""                         # what else was checked (equivalence: the outputs that differ)
 
     @property
     def ok(self) -> bool:
         return self.status != DISAGREE
 
     def summary(self) -> str:
-        if self.status == REPRODUCED:
-            how = ("Icarus reported the assertion in the same cycle" if self.assertion_checked else
-                   f"the RTL took the trace's values on {self.signals} registers and outputs in every cycle and "
-                   f"the property, evaluated on the simulator's values, fails there")
+        if self.status in (REPRODUCED, PARTLY):
+            how = f"the RTL took the trace's values on {self.signals} registers and outputs in every cycle"
+            if self.assertion_checked:
+                how = "Icarus reported the assertion in the same cycle, and " + how[4:]
+            if self.prop_on_rtl:
+                how += "; the property, evaluated on the simulator's values, fails there"
+            if self.detail:
+                how += f"; {self.detail}"
             s = f"replay REPRODUCED {self.prop} at step {self.depth} in Icarus: {how}"
+            if self.status == PARTLY:
+                x = self.x_values[0]
+                s = (f"replay PARTLY REPRODUCED {self.prop} at step {self.depth} in Icarus: every defined value "
+                     f"agrees, but the RTL has x/z where the model chose a value ({len(self.x_values)} values, "
+                     f"first {x['signal']} in cycle {x['cycle']}: registers the simulator leaves uninitialised "
+                     f"that the model names differently)")
         elif self.status == NOT_REPLAYED:
             s = f"replay SKIPPED ({self.prop}): {self.message}"
         else:
@@ -84,7 +97,7 @@ class ReplayOutcome:
     def to_json(self) -> dict:
         return {"prop": self.prop, "status": self.status, "depth": self.depth, "message": self.message,
                 "mismatch": self.mismatch, "signals": self.signals, "assertion_checked": self.assertion_checked,
-                "icarus_fired_ns": self.icarus_fired_ns, "waveform": self.waveform}
+                "icarus_fired_ns": self.icarus_fired_ns, "waveform": self.waveform, "x_values": self.x_values}
 
 
 def _instance_name(i: int, prop: str) -> str:
@@ -120,6 +133,8 @@ def replay_traces(system: TransitionSystem, traces: Sequence[Trace], design: dic
         return [ReplayOutcome(t.prop, NOT_REPLAYED, t.depth, e.message) for t in traces]
     own = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix="hwverify-replay-")
+    if waves:
+        os.makedirs(os.path.dirname(os.path.abspath(waves)), exist_ok=True)
     try:
         runs, expected = [], []
         for i, t in enumerate(traces):
@@ -149,12 +164,16 @@ def _judge(system: TransitionSystem, side: ModelSide, pm: PortMap, trace: Trace,
            expected: list[str], fired: list | None, waves: str | None) -> ReplayOutcome:
     out = ReplayOutcome(trace.prop, REPRODUCED, trace.depth, signals=len(side.field_names),
                         waveform=waves, instance=run.name)
+    if run.rows:
+        out.last = dict(zip(side.field_names, run.rows[-1].split()))
     for k, (r, m) in enumerate(zip(run.rows, expected)):
-        if r != m and (diff := first_difference(side, k, r, m)) is not None:
+        if r != m and (diff := first_difference(side, k, r, m, out.x_values, x_unknown=True)) is not None:
             out.status, out.mismatch = DISAGREE, diff.to_json()
             out.message = (f"cycle {diff.cycle}: {diff.signal} is {diff.rtl} in the RTL but {diff.model} in the "
                            f"model" + (f" ({diff.reason})" if diff.reason else ""))
             return out
+    if out.x_values:
+        out.status = PARTLY
     out.prop_on_rtl = _property_on_rtl(side, pm, trace, run.rows)
     if trace.prop in side.asserts and (not out.prop_on_rtl or out.prop_on_rtl[-1]):
         out.status = DISAGREE
