@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
-from hwverify.errors import FrontendError, SourceLoc
+from hwverify.errors import FrontendError, HwverifyError, SourceLoc, UnsupportedError
 from hwverify.frontend.amaranth import load_amaranth_class, lower_amaranth
 from hwverify.frontend.btor2 import lower_btor2
 from hwverify.frontend.properties import add_properties
 from hwverify.frontend.verilog.lower import lower_verilog
-from hwverify.frontend.yosys import lower_with_yosys
+from hwverify.frontend.yosys import lower_with_yosys, yosys_available
 from hwverify.semantics.system import TransitionSystem
 
 __all__ = ["load_system", "file_kind", "choose_frontend", "FILE_KINDS", "FRONTENDS", "Frontend"]
@@ -135,6 +136,42 @@ def choose_frontend(paths: Sequence[str], frontend: str | None = None) -> Fronte
     return max(able, key=lambda f: len(f.reads))
 
 
+def _falls_back(e: HwverifyError) -> bool:
+    """Is ``e`` the pyverilog frontend not reading a construct (so yosys may), not a bad design?
+
+    Clock errors never fall back: yosys without ``--multiclock`` would make
+    several clocks tick together, a different model, silently.
+    """
+    text = e.message
+    if "clock" in text:
+        return False
+    return isinstance(e, UnsupportedError) or text.startswith(("syntax error", "parse error"))
+
+
+def _pyverilog_or_yosys(paths: list[str], **options) -> TransitionSystem:
+    """The pyverilog frontend, or yosys with a one-line note where pyverilog cannot read a construct.
+
+    Only when the user did not choose a frontend: ``--frontend pyverilog``
+    keeps pyverilog's error, so a user is never stuck and never surprised.
+    """
+    try:
+        return _load_pyverilog(paths, **options)
+    except (FrontendError, UnsupportedError) as e:
+        if not _falls_back(e) or not yosys_available():
+            raise
+        what = e.message.split(" in the pyverilog frontend;")[0].split(" (pyverilog accepts")[0]
+        note = (f"note: {e.loc or paths[0]}: the pyverilog frontend cannot read this ({what}); "
+                "reading the design with yosys instead (--frontend pyverilog to insist)")
+        print(note, file=sys.stderr)
+        try:
+            system = _load_yosys(paths, **options)
+        except HwverifyError as y:
+            raise FrontendError(f"{e.message}; the yosys frontend cannot read the design either: {y}",
+                                e.loc) from None
+        system.notes.append(note.removeprefix("note: "))
+        return system
+
+
 def load_system(paths: Sequence[str], top: str | None = None, frontend: str | None = None,
                 defines: dict[str, str] | None = None, include_dirs: Sequence[str] = (),
                 asserts: Sequence[str] = (), assumes: Sequence[str] = (),
@@ -153,6 +190,8 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
         if not os.path.isfile(_file_of(p)):
             raise FrontendError(f"no such file: {_file_of(p)}", SourceLoc(_file_of(p)))
     chosen = choose_frontend(paths, frontend)
+    if chosen.name == "pyverilog" and frontend is None:
+        chosen = Frontend(chosen.name, chosen.reads, _pyverilog_or_yosys)
     system = chosen.load(paths, top=top, defines=defines or {}, include_dirs=list(include_dirs),
                          multiclock=multiclock)
     if asserts or assumes or covers:

@@ -180,9 +180,12 @@ class Design(Calls):
             finals = ex.final_values(sorted(blk.targets, key=lambda n: n.name))
             out = {}
             for net, v in finals.items():
-                if net.is_memory:   # words the block does not write are x
-                    out[net] = ex.cleanup(net, v, self.fresh_x_array(net, blk.node)) \
-                        if self.has_placeholder(v) else v
+                if net.is_memory:   # words the block does not write are x (none, when it writes all)
+                    if self.has_placeholder(v):
+                        base = T.const_array(T.const(0, net.width), net.addr_width) \
+                            if _writes_every_word(v, net.depth) else self.fresh_x_array(net, blk.node)
+                        v = ex.cleanup(net, v, base)
+                    out[net] = v
                     continue
                 missing = ex.unassigned_bits(net)
                 if missing:
@@ -224,6 +227,33 @@ class Design(Calls):
 
     def _collect(self, blk: Block) -> None:
         blk.targets, blk.loopvars = collect_writes(self, blk.scope, blk.body)
+
+
+def _writes_every_word(arr: Term, depth: int) -> bool:
+    """Does every path of ``arr`` write all ``depth`` words at constant addresses (its base unobservable)?
+
+    ``arr`` is a block's final array: writes, and ``ite`` where branches merged.
+    """
+    memo: dict[Term, frozenset[int]] = {}
+    stack = [arr]
+    while stack:
+        t = stack[-1]
+        if t in memo:
+            stack.pop()
+            continue
+        kids = t.args[:1] if t.op == "write" else t.args[1:] if t.op == "ite" else ()
+        todo = [k for k in kids if k not in memo]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        if t.op == "write":
+            memo[t] = memo[t.args[0]] | ({t.args[1].value} if t.args[1].op == "const" else set())
+        elif t.op == "ite":
+            memo[t] = memo[t.args[1]] & memo[t.args[2]]
+        else:
+            memo[t] = frozenset()
+    return len({a for a in memo[arr] if a < depth}) == depth
 
 
 def _sens_name(s: Any) -> str:
