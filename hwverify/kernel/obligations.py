@@ -101,13 +101,17 @@ def closure_violation(system: TransitionSystem, states: Sequence[Term], roots: S
 
 
 def build_obligations(system: TransitionSystem, prop: Term, invariant: Term, k: int,
-                      path_states: Sequence[Term] | None, bounded: bool) -> list[Obligation]:
-    """All obligations of a certificate; each must be UNSAT for it to be valid."""
+                      path_states: Sequence[Term] | None, bounded: bool, base: bool = True) -> list[Obligation]:
+    """All obligations of a certificate; each must be UNSAT for it to be valid.
+
+    ``base=False`` leaves out base_0..base_{k-1}, for callers that decide them
+    incrementally (``bounded.py``).
+    """
     if k < 1:
         raise ValueError(f"certificate depth k must be at least 1, not {k}")
     f = Frames(system, relevant_states(system, [prop, invariant] + list(path_states or [])))
     out = [Obligation(f"base_{j}", T.and_all([f.init(), f.path(j), T.not_(f.at(invariant, j))]))
-           for j in range(k)]
+           for j in range(k if base else 0)]
     if bounded:
         if invariant is not prop:
             raise ValueError("a bounded certificate must claim the property itself")

@@ -55,13 +55,30 @@ def pick_solver(avoid: str) -> str:
     return solver_order(avoid, uses_arrays=False)[0]
 
 
-def solver_order(avoid: str, uses_arrays: bool) -> list[str]:
+# Kernel solvers by obligation kind and whether the formula still has arrays (arrays of up to
+# 64 elements are flattened first, ``flatten.py``), fastest first, as measured on the bundled
+# designs by bench/kernel_overhead.py --solvers (bench/results/kernel_overhead.json, "solvers").
+PREFERENCE: dict[tuple[str, bool], list[str]] = {
+    ("bounded", False): ["z3", "bitwuzla", "cvc5"],
+    ("bounded", True): ["bitwuzla", "cvc5", "z3"],
+    ("step", False): ["z3", "bitwuzla", "cvc5"],
+    ("step", True): ["bitwuzla", "cvc5", "z3"],
+    ("safety", False): ["z3", "bitwuzla", "cvc5"],
+    ("safety", True): ["bitwuzla", "cvc5", "z3"],
+}
+
+
+def solver_order(avoid: str, uses_arrays: bool, kind: str | None = None) -> list[str]:
     """Kernel solvers to try, those other than ``avoid`` first.
 
-    z3 4.15.4 mis-decides some constant-array equalities (Z3Prover/z3#8065), so for
-    scripts with arrays it comes last.
+    ``kind`` (bounded, step, safety) picks the measured preference; without it
+    the general one. z3 4.15.4 mis-decides some constant-array equalities
+    (Z3Prover/z3#8065), so for scripts with arrays it never comes first.
     """
-    preference = ["bitwuzla", "cvc5", "z3"] if uses_arrays else ["z3", "cvc5", "bitwuzla"]
+    if kind is None:
+        preference = ["bitwuzla", "cvc5", "z3"] if uses_arrays else ["z3", "cvc5", "bitwuzla"]
+    else:
+        preference = PREFERENCE[kind, uses_arrays]
     return [s for s in preference if s != avoid] + ([avoid] if avoid in preference else [])
 
 
