@@ -41,6 +41,8 @@ import tempfile
 from typing import Any, Sequence
 
 from hwverify.errors import FrontendError, SourceLoc
+from hwverify.frontend.amaranth_clocks import check_global_clock_unused, global_clock_script
+from hwverify.frontend.amaranth_settings import design_settings
 from hwverify.frontend.yosys import lower_with_yosys
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
@@ -79,19 +81,41 @@ def _instantiate(dut: Any) -> Any:
 
 
 def _default_ports(dut: Any) -> list | None:
-    """None for a ``wiring.Component`` (Amaranth uses its signature), else its Signal attributes."""
-    from amaranth.hdl import Signal, ValueCastable  # local: amaranth is heavy and optional
+    """The ports of ``dut`` when none are given: None for a ``wiring.Component`` (Amaranth uses its signature).
+
+    A plain ``Elaboratable`` names its ports as Amaranth designs do: a
+    ``ports()`` method (or a ``ports`` list), else its ``Signal`` attributes
+    and the clock and reset of its ``ClockDomain`` attributes (a spec's
+    ``self.cd_sync = ClockDomain()``, whose clock Amaranth's own tests pass in
+    ``ports``). A reset the design drives becomes an output port.
+    """
+    from amaranth.hdl import ClockDomain, Signal, ValueCastable  # local: amaranth is heavy and optional
     from amaranth.lib import wiring
     if isinstance(dut, wiring.Component):
         return None
-    ports = []
+    given = getattr(dut, "ports", None)
+    if callable(given) or isinstance(given, (list, tuple)):
+        values = list(given() if callable(given) else given)
+        return [v.as_value() if isinstance(v, ValueCastable) else v for v in values]
+    ports: list = []
+    seen: set[int] = set()
+
+    def add(value: Any) -> None:
+        if isinstance(value, ValueCastable):
+            value = value.as_value()
+        if isinstance(value, Signal) and id(value) not in seen:
+            seen.add(id(value))
+            ports.append(value)
+
     for name, value in sorted(vars(dut).items()):
         if name.startswith("_"):
             continue
-        if isinstance(value, ValueCastable):
-            value = value.as_value()
-        if isinstance(value, Signal):
-            ports.append(value)
+        if isinstance(value, ClockDomain):
+            add(value.clk)
+            if value.rst is not None:
+                add(value.rst)
+        else:
+            add(value)
     return ports
 
 
@@ -132,7 +156,7 @@ def _convert(dut: Any, name: str | None, ports: Sequence | None) -> tuple[str, s
             port_spec: Any = _component_ports(dut) if isinstance(dut, wiring.Component) else _default_ports(dut)
         else:
             port_spec = list(ports)
-        fragment = Fragment.get(dut, None)
+        fragment = Fragment.get(dut, "formal")   # as assertFormal: lib.fifo adds its own checks
         text, name_map = rtlil.convert_fragment(fragment, port_spec, name)
     except Exception as e:  # noqa: BLE001 - Amaranth's own errors (driver conflicts, bad shapes, ...)
         raise FrontendError(f"amaranth: {type(e).__name__}: {e}", _class_loc(dut)) from e
@@ -149,7 +173,7 @@ def _convert(dut: Any, name: str | None, ports: Sequence | None) -> tuple[str, s
             if getattr(port, "_domain", "comb") != "comb":
                 used.add(port._domain)
         stack.extend(sub for sub, *_ in frag.subfragments)
-    return _name_checks(_widen_empty_operands(text)), name, domains, used
+    return _keep_checks(_name_checks(_widen_empty_operands(text))), name, domains, used
 
 
 # cells whose result is unchanged when a zero-width input becomes 1'0 (both extend to zeros)
@@ -227,6 +251,16 @@ def _name_checks(text: str) -> str:
     return "\n".join(lines)
 
 
+def _keep_checks(text: str) -> str:
+    """Mark every ``$check`` cell ``keep``: yosys then keeps checks it can prove true by itself.
+
+    Without it ``opt`` deletes an ``Assert(x == x)`` (Amaranth's FIFOModel
+    asserts its two resets equal, the same signal in one domain), and the
+    count of checks kept can no longer tell such a check from one yosys lost.
+    """
+    return re.sub(r"^(\s*)(cell \$check )", r"\1attribute \\keep 1\n\1\2", text, flags=re.M)
+
+
 def _flavors(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for m in re.finditer(r'^\s*parameter \\FLAVOR "(\w+)"', text, re.M):
@@ -234,35 +268,54 @@ def _flavors(text: str) -> dict[str, int]:
     return counts
 
 
+_DEFAULT = object()   # "not given": the design file's HWVERIFY settings decide
+
+
 def lower_amaranth(dut: Any, *, name: str | None = None, ports: Sequence | None = None,
-                   mode: str = "all", multiclock: bool = False,
+                   mode: str = "all", multiclock: bool = False, global_clock: Any = _DEFAULT,
                    keep_rtlil: str | None = None) -> TransitionSystem:
     """Lower an Amaranth design (an ``Elaboratable`` instance, or a class built without arguments).
 
     ``name`` is the top module's name (default: the class name); ``ports``
-    overrides the inferred ports of a plain ``Elaboratable``; ``mode`` and
-    ``multiclock`` are passed to ``lower_with_yosys``; ``keep_rtlil`` writes
-    Amaranth's RTLIL (after naming the checks) to that path.
+    overrides the inferred ports of a plain ``Elaboratable``; ``mode`` is
+    passed to ``lower_with_yosys``; ``multiclock`` (also on when the design's
+    ``HWVERIFY`` settings say so) models every clock as a free input
+    (``clk2fflogic``); ``global_clock`` (a domain name, default: the
+    settings', else none) makes that domain's clock the formal clock under
+    ``multiclock`` (``amaranth_clocks``); ``keep_rtlil`` writes Amaranth's
+    RTLIL (after naming the checks) to that path.
     """
+    settings = design_settings(dut)
     dut = _instantiate(dut)
+    multiclock = multiclock or settings.multiclock
+    gclk_domain = settings.global_clock if global_clock is _DEFAULT else global_clock
     text, top, domains, used = _convert(dut, name, ports)
     if keep_rtlil:
         with open(keep_rtlil, "w") as fh:
             fh.write(text)
+    outputs = _output_ports(text, top)
+    gclk = _global_clock_wire(dut, gclk_domain, domains, _ports(text, top, "input")) if multiclock else None
     clocks: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="hwverify_amaranth_") as work:
         path = os.path.join(work, f"{top}.il")
         with open(path, "w") as fh:
             fh.write(text)
-        system = lower_with_yosys([path], top=top, mode=mode, multiclock=multiclock, clocks=clocks)
+        script = global_clock_script(os.path.abspath(path), top, gclk) if gclk else None
+        system = lower_with_yosys([path], top=top, mode=mode, multiclock=multiclock, clocks=clocks, script=script)
     for clk, dom in sorted(domains.items()):
         sig = system.signals.get(clk)
         if dom in used and sig is not None and sig.op == "const":
             raise FrontendError(f"clock domain {dom!r} is defined in the design but nothing drives its clock "
-                                f"{clk}, so its registers never change; leave the domain undefined (it then "
-                                f"becomes the {clk} input) or drive ClockSignal({dom!r})", _class_loc(dut))
+                                f"{clk} and it is not a port, so its registers never change; make it a port "
+                                f"(keep the domain in an attribute, self.cd_{dom} = ClockDomain(), or list "
+                                f"its clk in ports()), leave the domain undefined (it then becomes the {clk} "
+                                f"input) or drive ClockSignal({dom!r})", _class_loc(dut))
+    if gclk:
+        check_global_clock_unused(system, gclk, gclk_domain, outputs, _class_loc(dut))
+        system.notes.append(f"global formal clock: domain {gclk_domain!r} ({gclk}), one step per edge; other "
+                            f"clocks are free inputs (clk2fflogic)")
     if not multiclock:
-        _check_one_clock(dut, system, clocks, domains, _output_ports(text, top))
+        _check_one_clock(dut, system, clocks, domains, outputs)
     expected = _flavors(text)
     got = {"assert": len(system.asserts), "cover": len(system.covers)}
     if mode in ("bmc", "prove"):
@@ -277,10 +330,33 @@ def lower_amaranth(dut: Any, *, name: str | None = None, ports: Sequence | None 
     return system
 
 
+def _global_clock_wire(dut: Any, domain: str | None, domains: dict[str, str], inputs: set[str]) -> str | None:
+    """The top-level input that clocks ``domain`` (None when no global clock is asked for)."""
+    if not domain:
+        return None
+    clks = [clk for clk, dom in domains.items() if dom == domain]
+    if not clks:
+        known = ", ".join(sorted(set(domains.values()))) or "none"
+        raise FrontendError(f"global_clock {domain!r} is not a clock domain of the design (domains: {known})",
+                            _class_loc(dut))
+    clk = clks[0]
+    if clk not in inputs:
+        raise FrontendError(f"the clock {clk} of global_clock domain {domain!r} is not an input port of the design; "
+                            f"make it a port (keep the domain in an attribute or list its clk in ports())",
+                            _class_loc(dut))
+    return clk
+
+
 def _output_ports(text: str, top: str) -> set[str]:
     """The output port names of module ``top`` in RTLIL ``text``."""
+    return _ports(text, top, "output")
+
+
+def _ports(text: str, top: str, direction: str) -> set[str]:
+    """The ``direction`` (input/output) port names of module ``top`` in RTLIL ``text``."""
     m = re.search(rf"^module \\{re.escape(top)}\n(.*?)^end$", text, re.M | re.S)
-    return set(re.findall(r"^\s*wire (?:width \d+ )?output \d+\s+\\(\S+)", m.group(1), re.M)) if m else set()
+    pattern = rf"^\s*wire (?:width \d+ )?{direction} \d+\s+\\(\S+)"
+    return set(re.findall(pattern, m.group(1), re.M)) if m else set()
 
 
 def _check_one_clock(dut: Any, system: TransitionSystem, clocks: list[tuple[str, str]],
