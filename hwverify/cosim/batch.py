@@ -171,7 +171,8 @@ def batch_cosim(files: Sequence[str], top: str, *, cycles: int = 1000, seed: int
         res = CosimResult(result["status"], result, build_dir=None if own_dir else work)
         if res.status == "mismatch" and waves_on_mismatch:
             res.waveform = _waveform(pm, files, work, run, result["mismatch"]["cycle"], defines, include_dirs,
-                                     waveform or (None if own_dir else os.path.join(work, f"{top}.vcd")), top)
+                                     waveform or (os.path.join(".hwverify", "cosim", f"{top}.vcd") if own_dir
+                                                  else os.path.join(work, f"{top}.vcd")), top)
         return res
     finally:
         if own_dir:
@@ -181,7 +182,8 @@ def batch_cosim(files: Sequence[str], top: str, *, cycles: int = 1000, seed: int
 def _waveform(pm: PortMap, files, work: str, run: Run, cycle: int, defines, include_dirs,
               target: str | None, top: str) -> str | None:
     """Rerun the stimulus up to the mismatch with waveform dumping; the file's path (VCD, or FST by name)."""
-    target = target or os.path.abspath(f"{top}.cosim.vcd")
+    target = os.path.abspath(target or f"{top}.cosim.vcd")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     short = Run(run.name, run.stimulus[:cycle + 2], run.deposits)
     sim = Simulation(pm, files, os.path.join(work, "waves"), defines=defines, include_dirs=include_dirs,
                      waves=target)

@@ -5,7 +5,9 @@ modules (``lockstep.py``, ``replay.py``, run inside Icarus' embedded Python)
 talk through one JSON file: the runner writes a ``CosimConfig``, points the
 ``HWVERIFY_COSIM_CONFIG`` environment variable at it, and the test writes its
 result to ``config.result``. The design is lowered again inside the
-simulator (the evaluator must run there, and terms do not cross processes).
+simulator (the evaluator must run there, and terms do not cross processes),
+by ``load_system`` as the proof lowers it, and matched with Icarus' own
+elaboration by name (``mapping.map_design``).
 """
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hwverify.errors import FrontendError, SourceLoc
-from hwverify.frontend.verilog.lower import lower_verilog_info
-from hwverify.frontend.yosys import lower_with_yosys
+from hwverify.cosim.mapping import map_design
+from hwverify.cosim.rtl import elaborate
+from hwverify.frontend.load import load_system
 
 ENV_CONFIG = "HWVERIFY_COSIM_CONFIG"
 
@@ -34,7 +36,7 @@ class CosimConfig:
 
     files: list[str]
     top: str
-    frontend: str = "pyverilog"
+    frontend: str | None = None        # None: by file kind, as the proof chooses
     defines: dict[str, str] = field(default_factory=dict)
     include_dirs: list[str] = field(default_factory=list)
     cycles: int = 1000
@@ -46,6 +48,10 @@ class CosimConfig:
     max_tries: int = 200               # rejection-sampling attempts per cycle
     trace: str | None = None           # replay: the trace JSON
     rtl_formal: bool = False           # the RTL was compiled with FORMAL defined
+    multiclock: bool = False
+    asserts: list[str] = field(default_factory=list)   # properties given on the command line
+    assumes: list[str] = field(default_factory=list)
+    covers: list[str] = field(default_factory=list)
 
     def dump(self, path: str) -> None:
         with open(path, "w") as fh:
@@ -67,20 +73,30 @@ def write_result(cfg: CosimConfig, data: dict[str, Any]) -> None:
             json.dump(data, fh, indent=1)
 
 
-def load_model(cfg: CosimConfig):
-    """Lower the design as the chosen frontend does; return (system, info).
+@dataclass
+class RtlInfo:
+    """What the cocotb harness needs of the RTL: clock, ports, registers and memories by name."""
 
-    ``info`` (clock, ports, registers) always comes from the pyverilog
-    frontend's elaboration, which names RTL variables hierarchically
-    (``u_core.state``) as both frontends do.
-    """
-    system, info = lower_verilog_info(cfg.files, cfg.top, dict(cfg.defines), list(cfg.include_dirs))
-    if cfg.frontend == "yosys":
-        system = lower_with_yosys(cfg.files, top=cfg.top, defines=dict(cfg.defines),
-                                  include_dirs=list(cfg.include_dirs))
-    elif cfg.frontend != "pyverilog":
-        raise FrontendError(f"cosim frontend must be pyverilog or yosys, not {cfg.frontend!r}",
-                            SourceLoc(cfg.files[0]))
+    top: str
+    clock: str | None
+    clock_edge: str
+    inputs: list[tuple[str, int]]
+    outputs: list[tuple[str, int]]
+    registers: list[str]
+    memories: dict[str, tuple[int, int]]     # name -> (lowest index, depth)
+
+
+def load_model(cfg: CosimConfig):
+    """Lower the design as the proof does (``load_system``); return (system, RtlInfo from Icarus' elaboration)."""
+    system = load_system(cfg.files, top=cfg.top, frontend=cfg.frontend or None, defines=dict(cfg.defines),
+                         include_dirs=list(cfg.include_dirs), asserts=cfg.asserts, assumes=cfg.assumes,
+                         covers=cfg.covers, multiclock=cfg.multiclock)
+    rtl = elaborate(cfg.files, cfg.top, formal=cfg.rtl_formal, defines=dict(cfg.defines),
+                    include_dirs=list(cfg.include_dirs))
+    pm = map_design(system, rtl)
+    info = RtlInfo(cfg.top, pm.clock, pm.edge, list(pm.inputs), list(rtl.outputs),
+                   [s.name for s in system.states if rtl.has(s.name)],
+                   {n: (lo, hi - lo + 1) for n, (lo, hi, _w) in rtl.memories.items()})
     if cfg.mutate:
         mod, _, fn = cfg.mutate.partition(":")
         system = getattr(importlib.import_module(mod), fn)(system) or system

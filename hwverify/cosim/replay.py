@@ -71,10 +71,11 @@ def _module_name(trace_path: str) -> str:
 
 
 def _config_from_trace(trace_path: str, design: dict) -> CosimConfig:
-    return CosimConfig(files=list(design["files"]), top=design["top"],
-                       frontend=design.get("frontend") or "pyverilog",
+    return CosimConfig(files=list(design["files"]), top=design["top"], frontend=design.get("frontend"),
                        defines=dict(design.get("defines") or {}),
-                       include_dirs=list(design.get("include_dirs") or []), trace=trace_path)
+                       include_dirs=list(design.get("include_dirs") or []), trace=trace_path,
+                       multiclock=bool(design.get("multiclock")), asserts=list(design.get("asserts") or []),
+                       assumes=list(design.get("assumes") or []), covers=list(design.get("covers") or []))
 
 
 async def replay_in_simulator(dut, trace_path: str) -> None:

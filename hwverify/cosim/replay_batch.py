@@ -74,7 +74,7 @@ class ReplayOutcome:
         if self.status in (REPRODUCED, PARTLY):
             how = f"the RTL took the trace's values on {self.signals} registers and outputs in every cycle"
             if self.assertion_checked:
-                how = "Icarus reported the assertion in the same cycle, and " + how[4:]
+                how = "Icarus reported the assertion in the same cycle, and t" + how[1:]
             if self.prop_on_rtl:
                 how += "; the property, evaluated on the simulator's values, fails there"
             if self.detail:

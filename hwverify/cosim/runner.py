@@ -180,27 +180,35 @@ def _tail(path: str, n: int = 25) -> str:
 
 
 def cosim(files: Sequence[str], top: str, *, cycles: int = 1000, seed: int = 0,
-          frontend: str = "pyverilog", defines: dict[str, str] | None = None,
+          frontend: str | None = None, defines: dict[str, str] | None = None,
           include_dirs: Sequence[str] = (), mutate: str | None = None, work_dir: str | None = None,
           waveform: str | None = None, waves_on_mismatch: bool = True) -> CosimResult:
     """Lock-step cross-check of the lowered model against the RTL in Icarus.
 
     On a mismatch the same stimulus (same seed) is run again with waveform
     dumping up to the failing cycle, and the FST file is copied to
-    ``waveform`` (default: ``<work_dir>/<top>.fst``).
+    ``waveform`` (default: ``<work_dir>/<top>.fst``, or ``.hwverify/cosim/<top>.fst``
+    without a work folder: the temporary one is removed).
     """
+    own = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix=f"hwverify-cosim-{top}-")
-    cfg = CosimConfig(files=[os.path.abspath(f) for f in files], top=top, frontend=frontend,
-                      defines=dict(defines or {}), include_dirs=[os.path.abspath(d) for d in include_dirs],
-                      cycles=cycles, seed=seed, mutate=mutate)
-    data, log = run_module(cfg, "hwverify.cosim.lockstep", work)
-    res = CosimResult(data["status"], data, log=log, build_dir=work)
-    if res.status == "mismatch" and waves_on_mismatch:
-        cfg.cycles = data["mismatch"]["cycle"] + 2
-        run_module(cfg, "hwverify.cosim.lockstep", work, waves=True)
-        fst = os.path.join(work, "waves", f"{top}.fst")
-        if os.path.exists(fst):
-            res.waveform = waveform or os.path.join(work, f"{top}.fst")
-            if os.path.abspath(res.waveform) != fst:
-                shutil.copyfile(fst, res.waveform)
-    return res
+    try:
+        cfg = CosimConfig(files=[os.path.abspath(f) for f in files], top=top, frontend=frontend,
+                          defines=dict(defines or {}), include_dirs=[os.path.abspath(d) for d in include_dirs],
+                          cycles=cycles, seed=seed, mutate=mutate)
+        data, log = run_module(cfg, "hwverify.cosim.lockstep", work)
+        res = CosimResult(data["status"], data, log=None if own else log, build_dir=None if own else work)
+        if res.status == "mismatch" and waves_on_mismatch:
+            cfg.cycles = data["mismatch"]["cycle"] + 2
+            run_module(cfg, "hwverify.cosim.lockstep", work, waves=True)
+            fst = os.path.join(work, "waves", f"{top}.fst")
+            if os.path.exists(fst):
+                default = os.path.join(".hwverify", "cosim", f"{top}.fst") if own else os.path.join(work, f"{top}.fst")
+                res.waveform = os.path.abspath(waveform or default)
+                if res.waveform != fst:
+                    os.makedirs(os.path.dirname(res.waveform), exist_ok=True)
+                    shutil.copyfile(fst, res.waveform)
+        return res
+    finally:
+        if own:
+            shutil.rmtree(work, ignore_errors=True)
