@@ -3,7 +3,10 @@
 Layout: ``manifest.json`` (property, method, k, flags, design hash, solver),
 ``model.btor2`` (the system), ``invariant.btor2`` (the same system whose only
 assertion is the invariant), and ``obligations/<name>.smt2``, each a
-standalone script any SMT solver can check (``unsat`` expected).
+standalone script any SMT solver can check (``unsat`` expected). A bounded
+certificate has one incremental script, ``obligations/bounded.smt2``, with
+one ``(check-sat)`` per frame (each ``unsat`` expected); directories written
+before it, with ``base_<j>.smt2`` files, are still read.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import hashlib
 import json
 import os
 
+from hwverify.kernel.bounded import build_bounded
 from hwverify.kernel.check import CheckReport, check_certificate, simple_path_states
 from hwverify.kernel.obligations import build_obligations
 from hwverify.formats import smtlib
@@ -36,19 +40,28 @@ def write_certificate_dir(system: TransitionSystem, cert: Certificate, path: str
     path_states, problem = simple_path_states(stored, cert, [inv, prop.term])
     if problem:
         raise ValueError(f"cannot export an invalid certificate: {problem}")
-    obligations = build_obligations(stored, prop.term, inv, cert.k, path_states, cert.bounded)
+    scripts = _scripts(stored, prop.term, inv, cert, path_states, incremental=True)
     manifest = {
         "format": FORMAT, "property": prop.name, "source_name": cert.prop, "method": cert.method, "k": cert.k,
         "simple_path": cert.simple_path, "simple_path_vars": cert.simple_path_vars,
         "bounded": cert.bounded, "solver": cert.solver,
         "design_sha256": hashlib.sha256(model.encode()).hexdigest(),
-        "obligations": [f"obligations/{ob.name}.smt2" for ob in obligations],
+        "obligations": list(scripts),
     }
     _write(path, "model.btor2", model)
     _write(path, "invariant.btor2", inv_text)
-    for ob in obligations:
-        _write(path, f"obligations/{ob.name}.smt2", smtlib.script([ob.formula]))
+    for name, text in scripts.items():
+        _write(path, name, text)
     _write(path, "manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+def _scripts(system: TransitionSystem, prop: T.Term, inv: T.Term, cert: Certificate,
+             path_states: list[T.Term] | None, incremental: bool) -> dict[str, str]:
+    """File name -> text of each obligation script of ``cert``, as the kernel builds them."""
+    if cert.bounded and incremental:
+        return {"obligations/bounded.smt2": build_bounded(system, [(inv, cert.k)]).text(0)}
+    return {f"obligations/{ob.name}.smt2": smtlib.script([ob.formula])
+            for ob in build_obligations(system, prop, inv, cert.k, path_states, cert.bounded)}
 
 
 def _write(root: str, name: str, text: str) -> None:
@@ -81,15 +94,16 @@ def check_certificate_dir(path: str, solver: str | None = None, timeout: float |
         path_states, problem = simple_path_states(system, cert, [cert.invariant[0], prop.term])
         if problem:
             return CheckReport(False, path, [problem])
-        expected = build_obligations(system, prop.term, cert.invariant[0], cert.k, path_states, cert.bounded)
+        # bounded certificates written before the incremental script list base_<j>.smt2 files
+        incremental = not cert.bounded or "obligations/bounded.smt2" in manifest.get("obligations", [])
+        expected = _scripts(system, prop.term, cert.invariant[0], cert, path_states, incremental)
     except (OSError, KeyError, ValueError, TypeError) as e:
         return CheckReport(False, path, [f"malformed certificate: {e}"])
-    for ob in expected:
-        name = f"obligations/{ob.name}.smt2"
+    for name, text in expected.items():
         try:
             stored = _read(path, name)
         except OSError:
             return CheckReport(False, path, [f"missing {name}"])
-        if stored != smtlib.script([ob.formula]):
+        if stored != text:
             return CheckReport(False, path, [f"{name} differs from the obligation rebuilt from the model"])
     return check_certificate(system, cert, solver=solver, timeout=timeout)

@@ -65,17 +65,26 @@ class Frames:
         self._maps: list[dict[Term, Term]] = []
 
     def at(self, term: Term, j: int) -> Term:
+        return self.all_at([term], j)[0]
+
+    def all_at(self, terms: list[Term], j: int) -> list[Term]:
+        """Frame-``j`` copies of ``terms`` (one walk for all of them)."""
         while len(self._maps) <= j:
             i = len(self._maps)
             self._maps.append({v: T.var(f"{v.name}#{i}", v.sort) for v in self.system.variables})
-        return T.substitute_all([term], {}, self._maps[j])[0]  # the frame map doubles as memo
+        return T.substitute_all(terms, {}, self._maps[j])  # the frame map doubles as memo
 
     def init(self) -> Term:
-        return T.and_all(T.eq(self.at(s, 0), self.at(v, 0)) for s, v in self.system.init.items() if s in self.keep)
+        pairs = [(s, v) for s, v in self.system.init.items() if s in self.keep]
+        lhs = self.all_at([s for s, _ in pairs], 0)
+        rhs = self.all_at([v for _, v in pairs], 0)
+        return T.and_all(T.eq(a, b) for a, b in zip(lhs, rhs))
 
     def trans(self, j: int) -> Term:
-        return T.and_all(T.eq(self.at(s, j + 1), self.at(n, j)) for s, n in self.system.next.items()
-                         if s in self.keep)
+        pairs = [(s, n) for s, n in self.system.next.items() if s in self.keep]
+        lhs = self.all_at([s for s, _ in pairs], j + 1)
+        rhs = self.all_at([n for _, n in pairs], j)
+        return T.and_all(T.eq(a, b) for a, b in zip(lhs, rhs))
 
     def constraints(self, j: int) -> Term:
         return T.and_all(self.at(c, j) for c in self.system.constraints)
