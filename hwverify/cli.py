@@ -388,6 +388,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     quiet = args.json
 
     def task_done(run: RunResult) -> None:
+        replayed = io.StringIO()   # every FAIL replayed in Icarus first: one not reproduced becomes ERROR
+        replay_run(run, out=replayed)
         if is_sby:
             log = sby_lines(run)
             if not quiet:
@@ -399,6 +401,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print_lines([f"[{run.task.name}]   {line}" for line in property_lines(run)], sys.stdout)
             write_task_traces(run, written, os.path.join(OUTPUT_ROOT, safe_name(stem), safe_name(run.task.name)))
         if not quiet:
+            print_lines([f"[{run.task.name}] {line}" for line in replayed.getvalue().splitlines()], sys.stdout)
             tables = trace_tables(run, args.all_signals)
             if tables:
                 print(tables, end="", flush=True)

@@ -5,7 +5,8 @@ or import the functions directly. Every helper raises ``AssertionError``
 with the evidence in its message, so ``pytest --junitxml=report.xml`` puts
 the mismatch or counterexample into the CI report.
 
-* ``assert_cosim(files, top, cycles=..., seed=...)`` — lock-step model vs RTL;
+* ``assert_cosim(files, top, cycles=..., seed=...)`` — model vs RTL in Icarus (generated
+  testbench at simulator speed; ``harness="cocotb"`` for the lock-step harness);
 * ``assert_formal(files, top, mode="prove"|"bmc", depth=..., expect="pass"|"fail")``
   — runs the ``hwverify`` CLI in-process (kernel re-check included) and, for
   an expected FAIL, replays every counterexample in Icarus;
@@ -25,20 +26,23 @@ from typing import Sequence
 import pytest
 
 from hwverify.cli import main
+from hwverify.cosim.batch import batch_cosim
 from hwverify.cosim.runner import CosimResult, cosim, have_cocotb, have_icarus
 
-__all__ = ["assert_cosim", "assert_formal", "requires_icarus", "hwverify_design"]
+__all__ = ["assert_cosim", "assert_formal", "requires_icarus", "requires_cocotb", "hwverify_design"]
 
-requires_icarus = pytest.mark.skipif(not (have_icarus() and have_cocotb()),
-                                     reason="needs Icarus Verilog and cocotb")
+requires_icarus = pytest.mark.skipif(not have_icarus(), reason="needs Icarus Verilog")
+requires_cocotb = pytest.mark.skipif(not (have_icarus() and have_cocotb()), reason="needs Icarus Verilog and cocotb")
 
 
 def assert_cosim(files: Sequence[str] | str, top: str, *, cycles: int = 1000, seed: int = 0,
-                 frontend: str = "pyverilog", work_dir: str | None = None, **kw) -> CosimResult:
-    """Run the lock-step cross-check; fail the test with cycle, signal and both values on a mismatch."""
+                 frontend: str | None = None, work_dir: str | None = None, harness: str = "testbench",
+                 **kw) -> CosimResult:
+    """Run the cross-check; fail the test with cycle, signal and both values on a mismatch."""
     files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
-    res = cosim([str(f) for f in files], top, cycles=cycles, seed=seed, frontend=frontend,
-                work_dir=work_dir, **kw)
+    run = cosim if harness == "cocotb" else batch_cosim
+    res = run([str(f) for f in files], top, cycles=cycles, seed=seed, frontend=frontend,
+              work_dir=work_dir, **kw)
     assert res.status == "pass", res.summary()
     return res
 
@@ -48,15 +52,15 @@ def assert_formal(files: Sequence[str] | str, top: str, *, mode: str = "prove", 
                   work_dir: str | None = None) -> dict:
     """Run ``hwverify prove|bmc``; the verdict must be ``expect``. Returns the CLI's JSON result.
 
-    An expected FAIL is replayed in Icarus (``--replay``) unless ``replay=False``;
-    a counterexample the simulator does not reproduce fails the test.
+    Every FAIL is replayed in Icarus (``--replay``, with the simulator's waveform)
+    unless ``replay=False`` (``--no-replay``); a counterexample the simulator does
+    not reproduce is ERROR (exit 16), which fails the test.
     """
     files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
     work = work_dir or tempfile.mkdtemp(prefix=f"hwverify-{top}-")
     argv = [mode, *map(str, files), "--top", top, "--depth", str(depth), "--solver", solver, "--json",
             "--trace-json", os.path.join(work, f"{top}.json")]
-    if expect == "fail" and replay:
-        argv.append("--replay")
+    argv.append("--replay" if replay else "--no-replay")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
