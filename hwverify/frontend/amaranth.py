@@ -168,6 +168,8 @@ def _convert(dut: Any, name: str | None, ports: Sequence | None) -> tuple[str, s
         for cd in frag.domains.values():
             named = name_map.get(cd.clk)
             domains.setdefault(".".join(named[1:]) if named else cd.clk.name, cd.name)
+            if frag is fragment:      # a top-level clock port keeps the signal's own name
+                domains.setdefault(cd.clk.name, cd.name)
         used.update(d for d, stmts in frag.statements.items() if d != "comb" and len(stmts))
         for port in list(getattr(frag, "_read_ports", [])) + list(getattr(frag, "_write_ports", [])):
             if getattr(port, "_domain", "comb") != "comb":
@@ -339,12 +341,12 @@ def _global_clock_wire(dut: Any, domain: str | None, domains: dict[str, str], in
         known = ", ".join(sorted(set(domains.values()))) or "none"
         raise FrontendError(f"global_clock {domain!r} is not a clock domain of the design (domains: {known})",
                             _class_loc(dut))
-    clk = clks[0]
-    if clk not in inputs:
-        raise FrontendError(f"the clock {clk} of global_clock domain {domain!r} is not an input port of the design; "
-                            f"make it a port (keep the domain in an attribute or list its clk in ports())",
-                            _class_loc(dut))
-    return clk
+    ports = [clk for clk in clks if clk in inputs]    # submodules see the same clock under their own names
+    if ports:
+        return ports[0]
+    raise FrontendError(f"the clock {min(clks, key=len)} of global_clock domain {domain!r} is not an input port "
+                        f"of the design; make it a port (keep the domain in an attribute or list its clk in "
+                        f"ports())", _class_loc(dut))
 
 
 def _output_ports(text: str, top: str) -> set[str]:
