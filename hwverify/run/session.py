@@ -21,7 +21,7 @@ from typing import Callable
 from hwverify.errors import FrontendError, HwverifyError, ProverError, SourceLoc
 from hwverify.frontend.load import load_system
 from hwverify.frontend.properties import add_properties
-from hwverify.kernel import check_certificate, check_trace
+from hwverify.kernel import check_evidence
 from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
@@ -106,7 +106,7 @@ def load(task: Task) -> TransitionSystem:
         return _load_miter(task)
     return load_system(task.design, top=task.top, frontend=task.frontend, defines=task.defines,
                        include_dirs=task.include, asserts=task.asserts, assumes=task.assumes, covers=task.covers,
-                       multiclock=task.multiclock)
+                       multiclock=task.multiclock, clocks_together=task.clocks_together)
 
 
 def _load_miter(task: Task) -> Miter:
@@ -125,7 +125,8 @@ def _load_miter(task: Task) -> Miter:
         semantics = _semantics(gate_spec)
     except ProverError as e:
         raise FrontendError(e.message, SourceLoc(gate_spec.map) if gate_spec.map else None) from None
-    common = dict(defines=task.defines, include_dirs=task.include, multiclock=task.multiclock)
+    common = dict(defines=task.defines, include_dirs=task.include, multiclock=task.multiclock,
+                  clocks_together=task.clocks_together)
     libs = list(gate_spec.libs)
     gold = load_system(task.design + libs, top=task.top, frontend=task.frontend, **common)
     gate = load_system(gate_spec.design + libs, top=gate_spec.top or task.top,
@@ -184,9 +185,7 @@ def kernel_check(system: TransitionSystem, properties: list[PropertyResult], sol
     """Have the kernel re-check every certificate and trace; rejected evidence turns the verdict into ERROR."""
     items = [(p, p.certificate if p.certificate is not None else p.trace) for p in properties]
     items = [(p, e) for p, e in items if e is not None]
-    decided: dict[str, str] = {}   # TEMPORARY until kernel.check_evidence lands
-    reports = [check_certificate(system, e, solver=solver, decided=decided) if p.certificate is not None
-               else check_trace(system, e) for p, e in items]
+    reports = check_evidence(system, [e for _, e in items], solver=solver)
     for (p, _), report in zip(items, reports):
         p.checked = report.ok
         if not report.ok:
@@ -202,6 +201,8 @@ def verify(task: Task, progress: ProgressFn | None = None) -> RunResult:
         task.validate()
         run.system = load(task)
         run.load_time = time.monotonic() - start
+        # the frontend's warnings (a model SBY chose, a yosys bug worked around) reach every reporter
+        run.notes += [n for n in run.system.notes if n.startswith("warning:") and n not in run.notes]
         props = run.system.covers if task.mode is Mode.COVER else run.system.asserts
         if not props:
             what = "cover goals" if task.mode is Mode.COVER else "assertions"

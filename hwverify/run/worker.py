@@ -31,7 +31,7 @@ from typing import Any, Callable
 from hwverify import errors
 from hwverify.errors import HwverifyError, ProverError, SourceLoc
 from hwverify.prover.registry import make_engine
-from hwverify.prover.miter import Miter
+from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec
 from hwverify.prover.result import (ERROR, EXIT_CODES, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, Mode,
                                     PropertyResult, Result, Status)
 from hwverify.semantics.certificate import Certificate
@@ -58,7 +58,8 @@ class Job:
 
 # ----------------------------------------------------------------- wire format
 _ALLOWED = {(c.__module__, c.__qualname__): c for c in
-            (Result, PropertyResult, Certificate, Trace, ArrayValue, SourceLoc, TransitionSystem, Miter, Property,
+            (Result, PropertyResult, Certificate, Trace, ArrayValue, SourceLoc, TransitionSystem, Miter, EquivSemantics,
+             ResetSpec, Property,
              BV, Array, EngineOptions, Job, Status, Mode)}
 
 
