@@ -178,6 +178,70 @@ def test_equiv_injected_unsound_engine_is_caught_shrunk_and_replayed(tmp_path, m
     assert replay(saved[0]) == []
 
 
+def _default_seed_equiv_case_9():
+    """Case 9 of ``hwverify fuzz`` (seed 0): a rewrite whose initial state breaks its constraints, so
+    simulation sees no run and the correspondence offers a single equality; its outputs are only
+    inductive together (k-induction proves them at k=1)."""
+    import random
+    from hwverify.fuzz import oracle_equiv
+    return oracle_equiv.generate(random.Random("0:equiv:9"), 9)
+
+
+def test_equiv_proves_outputs_that_need_each_other():
+    from hwverify.fuzz import oracle_equiv
+    from hwverify.prover.solvers import available_solvers
+    case = _default_seed_equiv_case_9()
+    assert case.kind == "rewrite"
+    assert oracle_equiv.check(case, available_solvers(), rotation=9) == []
+
+
+def test_finding_kinds_keep_unknowns_apart_from_mismatches():
+    from hwverify.fuzz.campaign import Summary, split_findings
+    from hwverify.fuzz.oracle_equiv import failure_kind, shrinkable
+    from hwverify.fuzz.shrink import same_failure
+    label = "equiv[cvc5] on a rewrite (semantics-preserving rewrite)"
+    unknown = (f"UNKNOWN {label}: could not prove s0 of a semantics-preserving rewrite (not 11-inductive); "
+               f"k-induction proves it (kind[z3], k=2, kernel-checked)")
+    differs = f"{label}: a rewrite differs on s3 at cycle 0"
+    critical = f"CRITICAL {label}: PASS on s1 contradicted by bmc[z3] at depth 2"
+    assert split_findings([unknown, differs]) == ([differs], [unknown])
+    # the shrinker's predicate: the bug of issue 11 kept a candidate whose UNKNOWN had become a FAIL
+    assert not same_failure([unknown], failure_kind)([differs])
+    assert same_failure([unknown], failure_kind)([unknown.replace("s0", "out0")])
+    assert not same_failure([critical], failure_kind)([differs, unknown])
+    assert same_failure([critical], failure_kind)([critical.replace("depth 2", "depth 0")])
+    assert not shrinkable([differs]) and shrinkable([unknown]) and shrinkable([critical])
+    assert Summary(cases=50, unknowns=1).line() == "fuzz: 50 cases, 0 mismatches, 1 unknown (not soundness mismatches)"
+    assert Summary(cases=6).line() == "fuzz: 6 cases, 0 mismatches"
+
+
+@pytest.mark.slow
+def test_equiv_unknown_is_reported_apart_and_shrinks_to_an_unknown(tmp_path, monkeypatch):
+    """With the joint step switched off case 9 is an UNKNOWN again: not a mismatch, counted apart, shrunk
+    to a smaller miter that is still an UNKNOWN k-induction proves (never a FAIL of a broken rewrite)."""
+    from hwverify.fuzz import campaign
+    from hwverify.prover.equiv import EquivEngine
+    from hwverify.prover.solvers import available_solvers
+    monkeypatch.setattr(EquivEngine, "_joint_step", lambda self, *a: None)
+    monkeypatch.setattr(campaign, "SHRINK_SECONDS", 40.0)
+    case = _default_seed_equiv_case_9()
+    solvers = available_solvers()
+    found = campaign.check_case("equiv", case, solvers, 9)
+    mismatches, unknowns = campaign.split_findings(found)
+    assert mismatches == [] and unknowns, found
+    assert all("k-induction proves it" in m for m in unknowns), unknowns
+    small, again = campaign.shrink_case("equiv", case, found, solvers, 9)
+    assert small.size() < case.size()
+    mismatches, unknowns = campaign.split_findings(again)
+    assert mismatches == [] and unknowns and all("k-induction proves it" in m for m in unknowns), again
+    path = campaign.save_case(str(tmp_path), "equiv", 0, 9, small, again, solvers)
+    meta = json.load(open(os.path.join(path, "meta.json")))
+    assert meta["mismatches"] == [] and meta["unknowns"] == again
+    assert main(["fuzz", "--replay", path]) == 4     # only unknowns: exit 4, not 2
+    monkeypatch.undo()
+    assert main(["fuzz", "--replay", path]) == 0     # the joint step decides it
+
+
 def test_rewrites_keep_behaviour_and_mutants_change_one_thing():
     import random
     from hwverify.fuzz.gen_systems import random_system_mixed

@@ -6,6 +6,13 @@ A failing case is shrunk, then saved under ``<out>/<layer>-s<S>-c<i>/`` with
 the mismatches, the case itself (``case.json`` for terms, ``case.btor2`` for
 systems and equivalence miters, ``case.v`` for Verilog designs) and ``replay.sh`` holding
 ``hwverify fuzz --replay DIR``.
+
+Findings are of two sorts. A *mismatch* is a soundness or consistency bug
+(a contradicted PASS, a trace the kernel rejects, a rewrite that differs).
+An *unknown* (``oracle_equiv.is_incomplete``) is one engine leaving a case
+undecided that must be decidable, e.g. the equivalence engine on a rewrite
+that k-induction proves: worth fixing, counted and saved apart, never a
+mismatch. The shrinker keeps a case's most serious sort and kind.
 """
 from __future__ import annotations
 
@@ -23,11 +30,12 @@ from hwverify.fuzz.oracle_engines import SystemCase
 from hwverify.fuzz.oracle_equiv import EquivCase
 from hwverify.fuzz.oracle_frontends import VerilogCase, available_tools
 from hwverify.fuzz.oracle_terms import TermCase
-from hwverify.fuzz.shrink import same_failure, shrink_system, shrink_terms
+from hwverify.fuzz.shrink import first_word, same_failure, shrink_system, shrink_terms
 from hwverify.kernel.smt import KERNEL_SOLVERS
 from hwverify.prover.solvers import available_solvers
 
 LAYERS = ("terms", "engines", "frontends", "equiv")
+SHRINK_SECONDS = 120.0   # per failing case; an equivalence oracle call alone can take 10 s
 DEFAULT_OUT = os.path.join(".hwverify", "fuzz")
 
 
@@ -35,6 +43,7 @@ DEFAULT_OUT = os.path.join(".hwverify", "fuzz")
 class LayerStats:
     cases: int = 0
     mismatches: int = 0
+    unknowns: int = 0
     seconds: float = 0.0
 
     @property
@@ -45,13 +54,22 @@ class LayerStats:
 @dataclass
 class Summary:
     cases: int = 0
-    mismatches: int = 0
+    mismatches: int = 0       # cases with a soundness/consistency mismatch
+    unknowns: int = 0         # cases whose only findings are engines that could not decide (not mismatches)
     layers: dict[str, LayerStats] = field(default_factory=dict)
     saved: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)            # the mismatches
+    unknown_details: list[str] = field(default_factory=list)    # the undecided findings, apart
 
     def line(self) -> str:
-        return f"fuzz: {self.cases} cases, {self.mismatches} mismatches"
+        unknown = f", {self.unknowns} unknown (not soundness mismatches)" if self.unknowns else ""
+        return f"fuzz: {self.cases} cases, {self.mismatches} mismatches{unknown}"
+
+
+def split_findings(found: list[str]) -> tuple[list[str], list[str]]:
+    """(mismatches, unknowns) of one case's findings."""
+    unknown = [m for m in found if oracle_equiv.is_incomplete(m)]
+    return [m for m in found if not oracle_equiv.is_incomplete(m)], unknown
 
 
 def available_layers() -> list[str]:
@@ -108,14 +126,19 @@ def run_campaign(cases: int = 100, seed: int = 0, layers: Sequence[str] | None =
         stats.cases += 1
         summary.cases += 1
         if found:
-            stats.mismatches += 1
-            summary.mismatches += 1
             if shrink:
-                case = shrink_case(layer, case, found, solvers, index, thorough)
-                found = check_case(layer, case, solvers, index, thorough) or found
-            summary.details += [f"{layer} case {index}: {m}" for m in found]
+                case, found = shrink_case(layer, case, found, solvers, index, thorough)
+            mismatches, unknowns = split_findings(found)
+            if mismatches:
+                stats.mismatches += 1
+                summary.mismatches += 1
+            else:
+                stats.unknowns += 1
+                summary.unknowns += 1
+            summary.details += [f"{layer} case {index}: {m}" for m in mismatches]
+            summary.unknown_details += [f"{layer} case {index}: {m}" for m in unknowns]
             if progress:
-                progress(f"{layer} case {index}: {found[0]}")
+                progress(f"{layer} case {index}: {(mismatches or unknowns)[0]}")
             if out_dir:
                 summary.saved.append(save_case(out_dir, layer, seed, index, case, found, solvers, thorough))
         stats.seconds += time.monotonic() - t0
@@ -133,22 +156,41 @@ def check_case(layer: str, case, solvers: Sequence[str], rotation: int, thorough
 
 
 def shrink_case(layer: str, case, found: list[str], solvers, rotation: int, thorough: bool = False):
+    """A smaller case showing a finding of the same kind, and its findings (re-checked).
+
+    The kind kept is that of the most serious findings: the mismatches if there
+    are any, else the unknowns, so a shrunk case never trades one for the other.
+    """
     if layer == "frontends":
-        return oracle_frontends.shrink(case, found)
-    fails = same_failure(found)
+        small = oracle_frontends.shrink(case, found)
+        return small, check_case(layer, small, solvers, rotation, thorough) or found
+    mismatches, unknowns = split_findings(found)
+    kind_of = oracle_equiv.failure_kind if layer == "equiv" else first_word
+    fails = same_failure(mismatches or unknowns, kind_of)
+
+    def shows(findings: list[str]) -> bool:
+        now, undecided = split_findings(findings)
+        return fails(now if mismatches else undecided)
 
     def still(c) -> bool:
         try:
-            return fails(check_case(layer, c, solvers, rotation, thorough))
+            return shows(check_case(layer, c, solvers, rotation, thorough))
         except Exception:  # noqa: BLE001 - a candidate that crashes the oracle differently is not kept
             return False
 
     if layer == "terms":
-        return shrink_terms(case, still)
-    if layer == "equiv":
-        return replace(case, system=shrink_system(case.system, lambda s: still(replace(case, system=s))))
-    small = shrink_system(case.system, lambda s: still(SystemCase(s, case.seed)))
-    return SystemCase(small, case.seed)
+        small = shrink_terms(case, still, seconds=SHRINK_SECONDS)
+    elif layer == "equiv":
+        if not oracle_equiv.shrinkable(mismatches or unknowns):
+            return case, found
+        small = replace(case, system=shrink_system(case.system, lambda s: still(replace(case, system=s)),
+                                                   seconds=SHRINK_SECONDS))
+    else:
+        small = SystemCase(shrink_system(case.system, lambda s: still(SystemCase(s, case.seed)),
+                                         seconds=SHRINK_SECONDS), case.seed)
+    again = check_case(layer, small, solvers, rotation, thorough)
+    # a re-check that no longer shows the kind (solvers under time limits wobble) keeps the original case
+    return (small, again) if shows(again) else (case, found)
 
 
 def save_case(out_dir: str, layer: str, seed: int, index: int, case, found: list[str],
@@ -156,8 +198,9 @@ def save_case(out_dir: str, layer: str, seed: int, index: int, case, found: list
     """Write the reproducer directory and return its path."""
     path = os.path.join(out_dir, f"{layer}-s{seed}-c{index}")
     os.makedirs(path, exist_ok=True)
+    mismatches, unknowns = split_findings(found)
     meta = {"layer": layer, "seed": seed, "case": index, "rotation": index, "solvers": list(solvers),
-            "thorough": thorough, "mismatches": found}
+            "thorough": thorough, "mismatches": mismatches, "unknowns": unknowns}
     if layer == "equiv":
         meta.update(kind=case.kind, note=case.note)
     if layer == "terms":
@@ -178,7 +221,7 @@ def save_case(out_dir: str, layer: str, seed: int, index: int, case, found: list
 
 
 def replay(path: str) -> list[str]:
-    """Re-run the oracle of a saved case; the mismatches it still shows."""
+    """Re-run the oracle of a saved case; the findings it still shows (``split_findings`` sorts them)."""
     with open(os.path.join(path, "meta.json")) as fh:
         meta = json.load(fh)
     solvers = [s for s in meta["solvers"] if s in _solvers(None)]

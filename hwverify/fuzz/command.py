@@ -1,15 +1,19 @@
 """``hwverify fuzz``: argument parsing and the command, kept out of ``cli.py``.
 
-Prints exactly one summary line ``fuzz: N cases, M mismatches`` on stdout
-(mismatch details and reproducer paths go to stderr) and exits 2 on any
-mismatch, 0 otherwise. ``--replay DIR`` re-runs one saved reproducer.
+Prints exactly one summary line ``fuzz: N cases, M mismatches`` on stdout,
+followed by ``, K unknown (not soundness mismatches)`` when engines left
+decidable cases undecided (details and reproducer paths go to stderr), and
+exits 2 on any mismatch, 0 otherwise: an engine that could not decide is
+reported, not a failed campaign. ``--replay DIR`` re-runs one saved
+reproducer and exits 2 if it still shows a mismatch, 4 if it shows only
+unknowns, 0 if it shows nothing.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from hwverify.fuzz.campaign import DEFAULT_OUT, LAYERS, replay, run_campaign
+from hwverify.fuzz.campaign import DEFAULT_OUT, LAYERS, Summary, replay, run_campaign, split_findings
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -33,12 +37,16 @@ def run(args: argparse.Namespace) -> int:
         found = replay(args.replay)
         for m in found:
             print(m, file=sys.stderr)
-        print(f"fuzz: 1 cases, {1 if found else 0} mismatches")
-        return 2 if found else 0
+        mismatches, unknowns = split_findings(found)
+        print(Summary(cases=1, mismatches=int(bool(mismatches)), unknowns=int(bool(unknowns and not mismatches))
+                      ).line())
+        return 2 if mismatches else 4 if unknowns else 0
     summary = run_campaign(args.cases, args.seed, args.layer, args.time_budget, args.out, args.solver,
                            shrink=not args.no_shrink, thorough=args.thorough,
                            progress=lambda m: print(m, file=sys.stderr))
     for path in summary.saved:
         print(f"reproducer: hwverify fuzz --replay {path}", file=sys.stderr)
+    for detail in summary.unknown_details:
+        print(f"unknown: {detail}", file=sys.stderr)
     print(summary.line())
     return 2 if summary.mismatches else 0

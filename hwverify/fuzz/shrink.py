@@ -8,6 +8,7 @@ loop stops at a fixpoint or after ``budget`` oracle calls.
 """
 from __future__ import annotations
 
+import time
 from typing import Callable, Iterator
 
 from hwverify.fuzz.gen_terms import value_to_term
@@ -20,10 +21,20 @@ from hwverify.semantics.terms import Array, Term
 __all__ = ["shrink_terms", "shrink_system", "same_failure"]
 
 
-def same_failure(original: list[str]) -> Callable[[list[str]], bool]:
-    """A predicate: does a new mismatch list contain one of the original's kind (its first word)?"""
-    kinds = {m.split(":")[0].split(" ")[0] for m in original}
-    return lambda found: any(m.split(":")[0].split(" ")[0] in kinds for m in found)
+def first_word(message: str) -> str:
+    """The default kind of a finding: the first word of its label (``compiled``, ``smtlib``, ``btor2``)."""
+    return message.split(":")[0].split(" ")[0]
+
+
+def same_failure(original: list[str], kind_of: Callable[[str], str] = first_word) -> Callable[[list[str]], bool]:
+    """A predicate: does a new finding list contain one of the original's kinds (``kind_of`` of a message)?
+
+    A layer whose labels name the engine rather than what went wrong (``equiv[cvc5]: ...``) passes its own
+    ``kind_of``, or a shrunk case could keep a different failure than the one found (an UNKNOWN turning
+    into a FAIL of a miter the shrinker broke).
+    """
+    kinds = {kind_of(m) for m in original}
+    return lambda found: any(kind_of(m) in kinds for m in found)
 
 
 def _zero(sort) -> Term:
@@ -56,8 +67,9 @@ def _candidates_over(roots: list[Term], value_of) -> Iterator[list[Term]]:
             yield T.substitute_all(roots, {node: repl})
 
 
-def shrink_terms(case, still_fails: Callable[[object], bool], budget: int = 300):
+def shrink_terms(case, still_fails: Callable[[object], bool], budget: int = 300, seconds: float | None = None):
     """A smaller ``TermCase`` that still fails."""
+    end = None if seconds is None else time.monotonic() + seconds
 
     def value_of(node: Term) -> Term | None:
         try:
@@ -72,7 +84,7 @@ def shrink_terms(case, still_fails: Callable[[object], bool], budget: int = 300)
         options: list[list[Term]] = [case.terms[:i] + case.terms[i + 1:] for i in range(len(case.terms))
                                      if len(case.terms) > 1]
         for cand_terms in _chain(options, _candidates_over(case.terms, value_of)):
-            if calls >= budget:
+            if calls >= budget or _past(end):
                 break
             cand = TermCase(cand_terms, case.env, case.seed)
             if cand.size() >= case.size():
@@ -83,6 +95,10 @@ def shrink_terms(case, still_fails: Callable[[object], bool], budget: int = 300)
                 break
     free = set(T.free_vars(case.terms))
     return TermCase(case.terms, {v: x for v, x in case.env.items() if v in free}, case.seed)
+
+
+def _past(end: float | None) -> bool:
+    return end is not None and time.monotonic() >= end
 
 
 def _chain(*its):
@@ -194,14 +210,15 @@ def _system_size(s: TransitionSystem) -> int:
 
 
 def shrink_system(system: TransitionSystem, still_fails: Callable[[TransitionSystem], bool],
-                  budget: int = 200) -> TransitionSystem:
+                  budget: int = 200, seconds: float | None = None) -> TransitionSystem:
     """A smaller system (fewer signals, smaller next/init/property terms) that still fails."""
+    end = None if seconds is None else time.monotonic() + seconds
     calls = 0
     improved = True
     while improved and calls < budget:
         improved = False
         for cand in _system_candidates(system):
-            if calls >= budget:
+            if calls >= budget or _past(end):
                 break
             try:
                 cand = _prune(cand)

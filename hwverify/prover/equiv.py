@@ -412,6 +412,8 @@ class EquivEngine(Engine):
         violated at step d only needs BMC, up to d.
         """
         base = BoundedSearch(self, deadline)
+        self._joint: StepCase | None = None     # the joint step case (``_joint_step``) and its members
+        self._joint_key: tuple[str, ...] = ()
         steps = {p.name: StepCase(self, Property(p.name, T.and_all([t for _, t in eqs] + [p.term]), "assert"),
                                   deadline) for p in props if p.name not in failing}
         limit = {p.name: failing.get(p.name, bound) for p in props}
@@ -443,6 +445,9 @@ class EquivEngine(Engine):
                     raise ProverError(f"equiv: random simulation violates {prop.name} at step {k} but BMC finds "
                                       f"no counterexample up to it (solver and evaluator disagree)")
             open_props = [p for p in open_props if p.name not in done]
+            if len([p for p in open_props if p.name in steps]) > 1 and k < bound:
+                self._joint_step(k, open_props, eqs, steps, done, deadline)
+                open_props = [p for p in open_props if p.name not in done]
             if self.first_difference_only and any(r.status == FAIL for r in done.values()):
                 for prop in open_props:   # a miter: the first difference is the answer; deeper ones cost minutes
                     done[prop.name] = undecided(prop, k, deadline, f"not checked past step {k}, where the designs "
@@ -455,6 +460,34 @@ class EquivEngine(Engine):
             tried = f"not {last_k + 1}-inductive with {len(eqs)} equalities and " if prop.name in steps else ""
             done[prop.name] = undecided(prop, depth, deadline, (tried + explored(prop, depth)) if last_k >= 0 else "")
         return done
+
+    def _joint_step(self, k: int, open_props: list[Property], eqs: list[tuple[str, Term]],
+                    steps: dict[str, StepCase], done: dict[str, PropertyResult], deadline: Deadline) -> None:
+        """Try (k+1)-induction of the equalities and every open and proven assertion together.
+
+        Compared outputs of a miter often need each other (``a.r == b.r`` is only
+        inductive next to ``a.q == b.q``), and when simulation saw no run at all
+        (initial states that break the constraints) the correspondence has no
+        equalities to offer. Every member's base case holds up to frame k (the
+        open ones were just checked by BMC, proven ones hold always, properties
+        simulation violated are left out), so an UNSAT step makes the
+        conjunction (k+1)-inductive: each open member is PASS with it.
+        """
+        members = [p for p in self.properties() if (p in open_props and p.name in steps)
+                   or (p.name in done and done[p.name].status == PASS)]
+        key = tuple(p.name for p in members)
+        if self._joint is None or self._joint_key != key:
+            conj = Property("joint(" + ",".join(key) + ")", T.and_all([t for _, t in eqs] + [p.term for p in members]),
+                            "assert")
+            self._joint, self._joint_key = StepCase(self, conj, deadline), key
+        if self._joint.check(k + 1) != UNSAT:
+            return
+        lemmas = eqs + [(p.name, p.term) for p in members]
+        for prop in open_props:
+            if prop.name in steps:
+                done[prop.name] = self._certified(
+                    prop, lemmas, k + 1, [s.name for s in self._joint.cone.states], f"{METHOD} + k-induction (joint)",
+                    f"{k + 1}-inductive with {len(eqs)} equalities and {len(members) - 1} other assertion(s)")
 
     def _certified(self, prop: Property, lemmas: list[tuple[str, Term]], k: int, path_vars: list[str] | None,
                    method: str, reason: str) -> PropertyResult:
