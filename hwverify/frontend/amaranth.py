@@ -185,13 +185,29 @@ _ZERO_SAFE = {"$add", "$sub", "$mul", "$div", "$mod", "$divfloor", "$modfloor", 
               "$logic_or", "$reduce_or", "$reduce_xor", "$reduce_bool"}
 
 
+# memory ports of a one-word memory have a zero-width address, which write_btor turns into a 0-bit array index
+_MEMORY_PORTS = {"$memrd", "$memrd_v2", "$memwr", "$memwr_v2", "$meminit", "$meminit_v2"}
+
+
+def _widen(lines: list[str], block: list[int], pairs: tuple[tuple[str, str], ...]) -> None:
+    """In a cell's ``block`` of lines, make each (width parameter 0, empty connection) one zero bit."""
+    for param, port in pairs:
+        width = next((k for k in block if lines[k].strip() == f"parameter \\{param} 0"), None)
+        conn = next((k for k in block if lines[k].strip() == f"connect \\{port} {{  }}"), None)
+        if width is not None and conn is not None:
+            lines[width] = lines[width].replace(f"{param} 0", f"{param} 1")
+            lines[conn] = lines[conn].replace("{  }", "1'0")
+
+
 def _widen_empty_operands(text: str) -> str:
     """Give zero-width cell inputs one zero bit (``{  }`` -> ``1'0``).
 
     Amaranth emits zero-width operands for ``Const(0)`` (e.g. ``0 - x``);
     yosys 0.70's ``write_btor`` then writes an invalid operand (``uext 19 -1 2``).
     Only cells whose meaning is unchanged (inputs are zero-extended anyway;
-    the empty reduction ``$reduce_and`` is 1 and is left alone) are touched.
+    the empty reduction ``$reduce_and`` is 1 and is left alone) are touched,
+    and a one-word memory (``Memory(depth=1)``), which becomes two words with
+    a one-bit address that is always 0 (word 1 is never written or read).
     """
     lines = text.split("\n")
     i = 0
@@ -203,13 +219,16 @@ def _widen_empty_operands(text: str) -> str:
             while j < len(lines) and lines[j].strip() != "end":
                 block.append(j)
                 j += 1
-            for port in ("A", "B"):
-                width = next((k for k in block if lines[k].strip() == f"parameter \\{port}_WIDTH 0"), None)
-                conn = next((k for k in block if lines[k].strip() == f"connect \\{port} {{  }}"), None)
-                if width is not None and conn is not None:
-                    lines[width] = lines[width].replace(f"{port}_WIDTH 0", f"{port}_WIDTH 1")
-                    lines[conn] = lines[conn].replace("{  }", "1'0")
+            _widen(lines, block, (("A_WIDTH", "A"), ("B_WIDTH", "B")))
             i = j
+        elif s.startswith("cell ") and s.split()[1] in _MEMORY_PORTS:
+            j = i + 1
+            while j < len(lines) and lines[j].strip() != "end":
+                j += 1
+            _widen(lines, list(range(i + 1, j)), (("ABITS", "ADDR"),))
+            i = j
+        elif s.startswith("memory ") and s.split()[-2:-1] == ["1"] and " size 1 " in f"{s} ":
+            lines[i] = lines[i].replace(" size 1 ", " size 2 ")   # yosys derives the address width from it
         i += 1
     return "\n".join(lines)
 
