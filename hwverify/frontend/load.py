@@ -162,12 +162,12 @@ def _pyverilog_or_yosys(paths: list[str], **options) -> TransitionSystem:
         what = e.message.split(" in the pyverilog frontend;")[0].split(" (pyverilog accepts")[0]
         note = (f"note: {e.loc or paths[0]}: the pyverilog frontend cannot read this ({what}); "
                 "reading the design with yosys instead (--frontend pyverilog to insist)")
-        print(note, file=sys.stderr)
         try:
             system = _load_yosys(paths, **options)
         except HwverifyError as y:
             raise FrontendError(f"{e.message}; the yosys frontend cannot read the design either: {y}",
                                 e.loc) from None
+        print(note, file=sys.stderr)
         system.notes.append(note.removeprefix("note: "))
         return system
 

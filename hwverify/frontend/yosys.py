@@ -764,7 +764,7 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
     if multiclock:
         system.notes.append("multiclock: clocks lowered with clk2fflogic (each step is one global-clock tick)")
     elif len(found) > 1:
-        names = ", ".join(f"{n} ({e})" if e else n for n, e in found)
+        names = ", ".join(f"{n} ({e})" if e else n for n, e in sorted(found))
         if clocks_together:
             system.notes.append(f"warning: {len(found)} clocks ({names}) tick together: every flip-flop takes a "
                                 f"step at every step whatever its clock (SBY's model without 'multiclock on')")

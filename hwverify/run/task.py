@@ -53,6 +53,7 @@ class Task:
     defines: dict[str, str] = field(default_factory=dict)
     include: list[str] = field(default_factory=list)
     multiclock: bool = False
+    clocks_together: bool = False      # several clocks: accept SBY's model in which all of them tick together
     mode: Mode = Mode.PROVE
     engine: str | None = None          # None: the registry's default for the mode; "portfolio": race members
     members: list[tuple[str, str]] | None = None   # portfolio members (engine, solver)

@@ -179,12 +179,17 @@ class Design(Calls):
             ex.run(blk.body)
             finals = ex.final_values(sorted(blk.targets, key=lambda n: n.name))
             out = {}
+            # Words of a memory the block does not write are x (none, when it writes all): the
+            # same base wherever the memory is read, its own final value and the nets read from it.
+            bases = {}
             for net, v in finals.items():
-                if net.is_memory:   # words the block does not write are x (none, when it writes all)
-                    if self.has_placeholder(v):
-                        base = T.const_array(T.const(0, net.width), net.addr_width) \
-                            if _writes_every_word(v, net.depth) else self.fresh_x_array(net, blk.node)
-                        v = ex.cleanup(net, v, base)
+                if net.is_memory and self.has_placeholder(v):
+                    bases[T.var(f"$unassigned${net.name}", self.sort_of(net))] = \
+                        T.const_array(T.const(0, net.width), net.addr_width) \
+                        if _writes_every_word(v, net.depth) else self.fresh_x_array(net, blk.node)
+            for net, v in finals.items():
+                v = ex.replace(v, bases) if bases else v
+                if net.is_memory:
                     out[net] = v
                     continue
                 missing = ex.unassigned_bits(net)

@@ -491,9 +491,28 @@ class Parsed:
     text: str
 
 
+# ``32'h 0000_0000``: Verilog allows blanks between the base and the digits, pyverilog's lexer does not.
+_BASED_BLANK = re.compile(r"'([sS]?[bBoOdDhH])[ \t]+(?=[0-9a-fA-FxXzZ?])")
+
+
+# ``(* parallel_case *)`` and other attribute instances: pyverilog's grammar takes them only as
+# module items. Those the formal subset reads (anyconst, anyseq) stay; the rest (synthesis
+# hints such as parallel_case, full_case, keep) mean nothing to a simulator and are blanked.
+_ATTRIBUTE = re.compile(r"\(\*(?!\s*\))(.*?)\*\)", re.S)
+_KEPT_ATTRIBUTES = re.compile(r"\b(anyconst|anyseq|allconst|allseq)\b")
+
+
+def _drop_attribute(m: re.Match) -> str:
+    if _KEPT_ATTRIBUTES.search(m.group(1)):
+        return m.group(0)
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
 def parse_text(text: str, lines: LineMap) -> Parsed:
     """Parse preprocessed text, converting every failure into a ``FrontendError``."""
     _scan_unsupported(text, lines)
+    text = _BASED_BLANK.sub(r"'\1", text)
+    text = _ATTRIBUTE.sub(_drop_attribute, text)
     parser = get_parser()
     with _parser_lock:
         parser.lexer.lexer.lineno = 1
