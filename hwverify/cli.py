@@ -320,6 +320,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         run = verify(task, progress=progress.callback(f"{task.label()} [{task.engine_name}]"))
     finally:
         progress.close()
+    if not args.json:   # (--json carries them in "notes")
+        for note in run.notes:
+            if note.startswith("warning:"):
+                print(note, file=sys.stderr)
     if run.error is not None:
         if args.debug:
             raise run.error
