@@ -19,6 +19,7 @@ from typing import NoReturn, Sequence
 from hwverify.cosim.command import add_parsers as add_cosim_parsers, design_record, replay_run, run_cosim, \
     run_replay
 from hwverify.errors import HwverifyError, UsageError
+from hwverify.frontend.amaranth import spec_depth
 from hwverify.frontend.load import FRONTENDS
 from hwverify.fuzz.command import add_parser as add_fuzz_parser, run as run_fuzz
 from hwverify.kernel.certdir import check_certificate_dir
@@ -119,7 +120,8 @@ def _add_design_args(p: argparse.ArgumentParser, properties: tuple[str, ...]) ->
 
 def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
     engines = engines_for(mode) + ["portfolio"]
-    p.add_argument("--depth", type=_nonnegative_int, default=20, help="bound (BMC/cover steps, max induction depth)")
+    p.add_argument("--depth", type=_nonnegative_int, default=None,
+                   help="bound (BMC/cover steps, max induction depth; default: an Amaranth design's HWVERIFY depth, else 20)")
     p.add_argument("--timeout", type=_nonnegative_float, default=None, help="wall-clock limit in seconds")
     p.add_argument("--engine", default=None, choices=engines,
                    help=f"engine (default: {'kind' if mode is Mode.PROVE else 'equiv' if mode is Mode.EQUIV else mode})")
@@ -254,7 +256,8 @@ def task_from_args(args: argparse.Namespace) -> Task:
     return Task(design=args.design, top=args.top, frontend=args.frontend, defines=_defines(args),
                 include=args.include, multiclock=args.multiclock,
                 clocks_together=getattr(args, "clocks_together", False), mode=mode,
-                engine=None if members else args.engine, members=members, depth=args.depth, solver=args.solver,
+                engine=None if members else args.engine, members=members,
+                depth=args.depth if args.depth is not None else spec_depth(args.design), solver=args.solver,
                 kernel_solver=args.kernel_solver, check=not args.no_check, timeout=args.timeout,
                 memory_mb=args.memory_limit, isolate=args.isolate,
                 simple_path=not getattr(args, "no_simple_path", False),

@@ -301,3 +301,9 @@ def test_amaranth_contract_bound_too_short_for_depth_one():
     assert str(sby.status) == "PASS"            # Amaranth's run: the bound is never reached
     spec, ports, _, _, _ = build(bound=5)       # one more cycle and the contract is proven
     assert str(verify(Task(system=lower_amaranth(spec, ports=ports), mode="prove", depth=20)).status) == "PASS"
+
+
+def test_cli_depth_from_the_file(capsys):
+    # SyncFifoLossyContract says depth 12: its failure in step 9 is found without --depth; --depth 5 wins
+    assert main(["bmc", str(ROOT / "fifo_contract.py") + ":SyncFifoLossyContract"]) == 2
+    assert main(["bmc", str(ROOT / "fifo_contract.py") + ":SyncFifoLossyContract", "--depth", "5"]) == 0

@@ -47,7 +47,7 @@ from hwverify.frontend.yosys import lower_with_yosys
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import TransitionSystem
 
-__all__ = ["lower_amaranth", "load_amaranth_class", "amaranth_available", "to_rtlil"]
+__all__ = ["lower_amaranth", "load_amaranth_class", "amaranth_available", "to_rtlil", "spec_depth"]
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -449,3 +449,18 @@ def load_amaranth_class(spec: str) -> type:
     if not hasattr(cls, "elaborate"):
         raise FrontendError(f"{cls_name} must be an Amaranth Elaboratable, not {cls!r}", _class_loc(cls))
     return cls
+
+
+def spec_depth(design: Sequence[str], default: int = 20) -> int:
+    """The ``depth`` an Amaranth design's ``HWVERIFY`` settings give (``design`` is one ``path.py:Class``).
+
+    ``default`` when it is not an Amaranth design, says nothing, or cannot be
+    loaded (the load error is reported when the task runs, with the rest).
+    """
+    if len(design) != 1 or not re.search(r"\.py:[A-Za-z_]\w*$", design[0]):
+        return default
+    try:
+        depth = design_settings(load_amaranth_class(design[0])).depth
+    except FrontendError:
+        return default
+    return default if depth is None else depth
