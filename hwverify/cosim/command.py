@@ -189,7 +189,11 @@ def replay_run(run: RunResult, design: dict | None = None, *, waves: str | None 
     failing = [p for p in run.properties if p.status == FAIL and p.trace is not None and p.trace.kind == "assert"]
     if design is None or not failing or run.system is None or not have_iverilog():
         return []
-    outcomes = replay_system(run.system, [p.trace for p in failing], design, waves=waves)
+    try:
+        outcomes = replay_system(run.system, [p.trace for p in failing], design, waves=waves)
+    except Exception as e:  # noqa: BLE001 - a replay bug must not cost the verdict; it is shown, not hidden
+        outcomes = [ReplayOutcome(p.name, NOT_REPLAYED, p.depth or 0, f"internal error in replay: "
+                                  f"{type(e).__name__}: {e}") for p in failing]
     stream = out or sys.stdout
     for p, o in zip(failing, outcomes):
         print(o.summary(), file=stream)

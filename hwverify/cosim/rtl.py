@@ -69,9 +69,9 @@ _EVENT = re.compile(r'^E_0x[0-9a-f]+(?:/\d+)? \.event (posedge|negedge|anyedge|e
 _NAMED_SCOPES = ("module", "generate", "begin", "autobegin", "fork")
 
 
-def parse_vvp(text: str, top: str) -> RtlDesign:
-    """Read a compiled design's ``.vvp`` text into an ``RtlDesign`` rooted at ``top``."""
-    design = RtlDesign(top)
+def parse_vvp(text: str, top: str | None) -> RtlDesign:
+    """Read a compiled design's ``.vvp`` text into an ``RtlDesign`` rooted at ``top`` (None: the first root)."""
+    design = RtlDesign(top or "")
     paths: dict[str, str | None] = {}      # scope id -> hierarchical prefix below top (None: outside)
     current: str | None = None
     root: str | None = None
@@ -83,8 +83,9 @@ def parse_vvp(text: str, top: str) -> RtlDesign:
         if m:
             sid, kind, name, _type, parent = m.groups()
             kind = kind.split(".")[0]
-            if root is None and kind == "module" and parent is None and name == top:
+            if root is None and kind == "module" and parent is None and name == (top or name):
                 root, paths[sid] = sid, ""
+                design.top = name
             elif parent in paths and paths[parent] is not None and kind in _NAMED_SCOPES:
                 paths[sid] = paths[parent] + name + "."
             else:
@@ -141,17 +142,17 @@ def _note_edges(m: re.Match, functor: dict[str, str], design: RtlDesign) -> None
         design.edges.setdefault(net.strip(), set()).add(kind)
 
 
-def elaborate(files: Sequence[str], top: str, *, formal: bool = False,
+def elaborate(files: Sequence[str], top: str | None, *, formal: bool = False,
               defines: Mapping[str, str] | None = None, include_dirs: Sequence[str] = ()) -> RtlDesign:
-    """Compile ``files`` with ``top`` as root in Icarus and read back what it elaborated."""
+    """Compile ``files`` with ``top`` as root (None: Icarus' own choice) and read back what it elaborated."""
     if not have_iverilog():
         raise RtlError("Icarus Verilog (iverilog, vvp) is not installed: `apt-get install iverilog`")
     with tempfile.TemporaryDirectory(prefix="hwverify-rtl-") as tmp:
         out = os.path.join(tmp, "design.vvp")
-        r = subprocess.run(iverilog_command(files, out, [top], formal=formal, defines=defines,
+        r = subprocess.run(iverilog_command(files, out, [top] if top else [], formal=formal, defines=defines,
                                             include_dirs=include_dirs), capture_output=True, text=True)
         if r.returncode or not os.path.exists(out):
-            raise RtlError(f"Icarus could not compile {top}: {_first_errors(r.stdout + r.stderr)}")
+            raise RtlError(f"Icarus could not compile {top or 'the design'}: {_first_errors(r.stdout + r.stderr)}")
         with open(out, errors="replace") as fh:
             return parse_vvp(fh.read(), top)
 
