@@ -3,8 +3,11 @@
 Each design file states what it expects in a header comment
 (``expect: pass`` or ``expect: fail depth=N``); the demo proves or refutes
 it through the real CLI, exports and re-checks certificates, writes VCD
-traces under ``.hwverify/demo/``, then cross-checks one design against
-Icarus Verilog in lock step and replays one counterexample there (cocotb),
+traces under ``.hwverify/demo/``; every FAIL of a Verilog design is replayed
+in Icarus Verilog by the CLI itself (a counterexample the RTL does not follow
+is ERROR, so the demo reports it as unexpected). It then cross-checks one
+design against Icarus cycle by cycle, replays one counterexample with the
+simulator's waveform,
 checks the refactor pairs in ``designs/equiv`` with ``hwverify equiv``,
 runs the bundled project file (``designs/hwverify.toml``, every task's
 verdict as its ``expect`` says), and exits non-zero if anything is off.
@@ -12,12 +15,15 @@ verdict as its ``expect`` says), and exits non-zero if anything is off.
 from __future__ import annotations
 
 import glob
+import inspect
 import os
 import re
 import sys
 import time
 
 from hwverify.cli import main as cli_main
+from hwverify.frontend.amaranth import load_amaranth_class
+from hwverify.frontend.amaranth_settings import design_settings
 
 OUT = os.path.join(".hwverify", "demo")
 EXPECT = re.compile(r"^\W*expect:\s*(pass|fail)(?:\s+depth=(\d+))?\s*$", re.M)
@@ -88,8 +94,34 @@ def run_equiv_demo() -> list[tuple[str, bool]]:
     return results
 
 
+def run_amaranth_demo() -> list[tuple[str, bool]]:
+    """Every Amaranth spec in designs/amaranth whose ``HWVERIFY`` settings promise a verdict."""
+    results = []
+    for path in sorted(glob.glob("designs/amaranth/*.py")):
+        with open(path) as fh:
+            text = fh.read()
+        if "HWVERIFY" not in text:
+            continue
+        for name in re.findall(r"^class (\w+)", text, re.M):
+            cls = load_amaranth_class(f"{path}:{name}")
+            params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+            if any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+                continue   # templates that take parameters
+            settings = design_settings(cls)
+            if not settings.expect:
+                continue
+            args = [settings.mode, f"{path}:{name}", "--depth", str(settings.depth)]
+            if settings.multiclock:
+                args.append("--multiclock")
+            print(f"\n$ hwverify {' '.join(args)}", flush=True)
+            ok = cli_main(args) == (0 if settings.expect == "pass" else 2)
+            print(f"=> {'as expected' if ok else 'UNEXPECTED'} ({settings.expect})", flush=True)
+            results.append((f"{path}:{name}", ok))
+    return results
+
+
 def run_cosim_demo() -> list[tuple[str, bool]]:
-    """One lock-step cross-check against Icarus, one counterexample replayed in Icarus, the project file."""
+    """One cross-check against Icarus, one counterexample replayed with its waveform, the project file."""
     steps = [
         ("cosim fifo", ["cosim", "designs/verilog/fifo.v", "--top", "fifo", "--cycles", "2000"], 0),
         ("replay counter_bug", ["bmc", "designs/verilog/counter_bug.v", "--top", "counter", "--depth", "12",
@@ -118,6 +150,7 @@ def main() -> int:
             continue
         results.append((path, run_one(path, *exp)))
     results += run_equiv_demo()
+    results += run_amaranth_demo()
     results += run_cosim_demo()
     bad = [p for p, ok in results if not ok]
     print(f"\ndemo: {len(results)} runs, {len(results) - len(bad)} as expected, "
