@@ -216,3 +216,13 @@ def test_cover_assert_with_assertions_is_an_error_not_a_silent_pass(tmp_path, mo
                           "read -formal top.sv\nprep -top top\n[file top.sv]\n" + design)
     ((status, error),) = _statuses(tmp_path, monkeypatch, path).values()
     assert status == "ERROR" and "cover_assert" in error
+
+
+@needs_yosys
+def test_unsatisfiable_assumptions_are_sbys_error_not_a_pass(tmp_path, monkeypatch):
+    design = "module top(input a);\n always @* begin\n  assume (a);\n  assume (!a);\n  assert (a);\n end\nendmodule\n"
+    path = _sby(tmp_path, "[options]\nmode bmc\nexpect error\n[engines]\nsmtbmc\n[script]\nread -formal top.sv\n"
+                          "prep -top top\n[file top.sv]\n" + design)
+    monkeypatch.chdir(tmp_path)
+    code, (run,) = run_sby(str(path))
+    assert run.status == "ERROR" and "unsatisfiable" in str(run.error) and code == 0   # expect error

@@ -40,13 +40,14 @@ from typing import Sequence
 
 from hwverify.errors import FrontendError, SourceLoc
 from hwverify.frontend.yosys import lower_with_yosys
-from hwverify.prover.result import Mode, Status
+from hwverify.prover.registry import make_engine
+from hwverify.prover.result import EngineOptions, Mode, Status
 from hwverify.run.executor import run_tasks
 from hwverify.run.project import STATUSES, runs_exit_code
 from hwverify.run.session import RunResult
 from hwverify.run.task import Task
 from hwverify.semantics import terms as T
-from hwverify.semantics.system import TransitionSystem
+from hwverify.semantics.system import Property, TransitionSystem
 
 __all__ = ["SbyFile", "SbyTask", "parse_sby", "sby_tasks", "task_label", "SBY_ENGINES", "run_sby"]
 
@@ -440,9 +441,24 @@ def lower_sby_task(path: str, task: SbyTask, settings: _Settings, timeout: float
         raise FrontendError("cover_assert on with assertions in the design: checking assertions along cover "
                             "traces is not supported (run the assertions in a bmc task)",
                             SourceLoc(path, task.options["cover_assert"][1]))
+    if settings.mode in (Mode.BMC, Mode.PROVE) and system.constraints and not _assumptions_hold_at_step0(system):
+        raise FrontendError("the assumptions are unsatisfiable in the initial state: nothing can be checked "
+                            "(SBY reports this PREUNSAT as ERROR)", SourceLoc(path))
     if settings.skip:
         skip_steps(system, settings.skip)
     return system
+
+
+def _assumptions_hold_at_step0(system: TransitionSystem) -> bool:
+    """Whether some initial state satisfies the assumptions (smtbmc's ``--presat`` check, at step 0).
+
+    smtbmc checks the assumptions before the assertions at each step; unsatisfiable at step 0, no
+    assertion can fail anywhere and SBY says ERROR (PREUNSAT) where a bare BMC would say PASS.
+    The answer only ever turns a task into an ERROR, so it needs no certificate.
+    """
+    probe = system.with_properties(covers=[Property("assumptions at step 0", T.true(), "cover")])
+    result = make_engine("cover", probe, EngineOptions(), Mode.COVER).check(0)
+    return any(p.status == Status.PASS for p in result.properties)
 
 
 def skip_steps(system: TransitionSystem, skip: int) -> None:
