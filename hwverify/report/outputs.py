@@ -13,6 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from hwverify.cosim.command import design_record
 from hwverify.formats.vcd import write_vcd
 from hwverify.kernel.certdir import write_certificate_dir
 from hwverify.prover.result import FAIL, PASS, PropertyResult
@@ -153,7 +154,8 @@ def write_run_junit(path: str, suite: str, cases: list[JUnitCase], written: Writ
 
 def write_task_traces(run: RunResult, written: Written, folder: str) -> None:
     """A project task's traces as ``folder/<property>.vcd`` and ``.json``."""
-    write_traces(run, written, vcd=os.path.join(folder, "trace.vcd"), trace_json=os.path.join(folder, "trace.json"))
+    write_traces(run, written, vcd=os.path.join(folder, "trace.vcd"), trace_json=os.path.join(folder, "trace.json"),
+                 design=design_record(run.task))
 
 
 def write_sby_workdir(run: RunResult, written: Written, folder: str, log: list[str]) -> None:
