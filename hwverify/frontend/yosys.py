@@ -725,6 +725,11 @@ def lower_with_yosys(paths: Sequence[str], top: str | None = None, defines: dict
         run = run_yosys(text, work, root=root, mounts=mounts, timeout=timeout)
         if run.returncode != 0 or "ERROR:" in run.log:
             error = _yosys_error(run.log, paths)
+            m = re.search(r"Unsupported cell type ([^$\s]\S*) for cell (\S+?)\.?$", error.message)
+            if m:   # an instance of a module without a body reached write_btor
+                error = FrontendError(f"module {m.group(1)!r} (instance {m.group(2)}) has no body to lower: a "
+                                      f"blackbox (cut it with `cutpoint -blackbox`) or an (* smtlib2_module *), "
+                                      f"which only SBY's SMT-LIB back end models", error.loc)
             if error.loc is not None and error.loc.file in shown:
                 error = FrontendError(error.message, replace(error.loc, file=shown[error.loc.file]))
             raise error
