@@ -5,8 +5,9 @@ How to run
     .venv/bin/python bench/sby_compare.py        # all tasks, 120 s per task and tool
     .venv/bin/python bench/sby_compare.py -k fifo --timeout 60 --no-write
 
-Tasks: the selection listed in ``bench/data/sby/README.md`` (task files copied
-from YosysHQ's SymbiYosys repository, ISC licence) plus every task of the
+Tasks: the selection listed in ``bench/sby_corpus.md`` (task files of YosysHQ's
+SymbiYosys repository, ISC licence, read from a checkout named by
+``$HWVERIFY_SBY_CORPUS``, default ``bench/data/sby``; they are not committed here) plus every task of the
 bundled ``designs/sby/*.sby``. For each task, interleaved so machine noise hits
 both tools alike:
 
@@ -52,7 +53,10 @@ from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-DATA = os.path.join(HERE, "data", "sby")
+# The SBY examples and tests are YosysHQ's code: they are not in this repository. Point HWVERIFY_SBY_CORPUS at
+# a checkout of github.com/YosysHQ/sby (commit f57802a, ISC licence); bench/data/sby is the default.
+DATA = os.environ.get("HWVERIFY_SBY_CORPUS", os.path.join(HERE, "data", "sby"))
+CORPUS_LIST = os.path.join(HERE, "sby_corpus.md")
 RESULTS = os.path.join(HERE, "results", "sby_compare.json")
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 DONE = re.compile(r"DONE \((\w+), rc=(\d+)\)")
@@ -183,14 +187,15 @@ def rewrite_engines(text: str, solver: str) -> tuple[str, list[str]]:
 # --- the task list -------------------------------------------------------------------------------
 
 def corpus_tasks() -> list[BenchTask]:
-    """Rows of the README's task table (``| file | task | ...``) plus all tasks of designs/sby."""
+    """Rows of sby_corpus.md's task table (``| file | task | ...``) found in the corpus, plus designs/sby's tasks."""
     out = []
-    with open(os.path.join(DATA, "README.md")) as fh:
+    with open(CORPUS_LIST) as fh:
         for line in fh:
             cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
             if line.startswith("|") and len(cells) >= 2 and cells[0].endswith(".sby"):
-                out.append(BenchTask(os.path.join(DATA, cells[0]), None if cells[1] in ("", "-") else cells[1],
-                                     "YosysHQ/sby"))
+                path = os.path.join(DATA, cells[0])
+                if os.path.exists(path):
+                    out.append(BenchTask(path, None if cells[1] in ("", "-") else cells[1], "YosysHQ/sby"))
     for path in sorted(glob.glob(os.path.join(ROOT, "designs", "sby", "*.sby"))):
         with open(path) as fh:
             _, names = sby_config(fh.read(), None)
