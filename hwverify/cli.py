@@ -292,7 +292,7 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
               f"b.* = {args.gate[0]})")
     if compared:   # a miter: the equivalence semantics used, what found no counterpart, why a FAIL is one
         for note in system.notes:
-            if note.startswith(("equivalence semantics", "unmatched")):
+            if note.startswith(("equivalence semantics", "unmatched", "clocks:", "netlist:")):
                 print(note)
         for p in run.properties:
             if p.status == FAIL and p.reason:

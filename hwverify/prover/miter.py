@@ -103,6 +103,9 @@ class EquivSemantics:
     compare_during_reset: bool = False
     latency: int = 0
     rename: tuple[tuple[str, str], ...] = ()   # (gate name, reference name)
+    # a clock both designs sample through clk2fflogic (one step per global tick): it toggles every step from 0,
+    # so a clock cycle is two steps and ``reset.cycles``/``latency`` count clock cycles
+    clock: str | None = None
 
     def __post_init__(self) -> None:
         if self.init not in INIT_MODES:
@@ -113,10 +116,19 @@ class EquivSemantics:
             raise ProverError(f"--latency must not be negative, not {self.latency}")
 
     @property
+    def steps_per_cycle(self) -> int:
+        """Miter steps per clock cycle: 2 with a toggled ``clock`` (clk2fflogic), else 1."""
+        return 2 if self.clock else 1
+
+    @property
+    def reset_steps(self) -> int:
+        return self.reset.cycles * self.steps_per_cycle if self.reset is not None else 0
+
+    @property
     def first_compared(self) -> int:
-        """The first cycle whose outputs are compared."""
-        held = self.reset.cycles if self.reset is not None and not self.compare_during_reset else 0
-        return held + self.latency
+        """The first step whose outputs are compared."""
+        held = self.reset_steps if not self.compare_during_reset else 0
+        return held + self.latency * self.steps_per_cycle
 
     def describe(self) -> str:
         parts = [f"init {self.init}"]
@@ -129,8 +141,10 @@ class EquivSemantics:
         parts.append(f"x {self.x}")
         if self.latency:
             parts.append(f"latency {self.latency}")
+        if self.clock:
+            parts.append(f"clock {self.clock} toggles every step (2 steps per cycle)")
         if self.first_compared:
-            parts.append(f"outputs compared from cycle {self.first_compared}")
+            parts.append(f"outputs compared from {'step' if self.clock else 'cycle'} {self.first_compared}")
         return ", ".join(parts)
 
 
@@ -217,40 +231,27 @@ def rename_system(system: TransitionSystem, names: dict[str, str]) -> Transition
 
 
 def merge_bit_registers(system: TransitionSystem) -> TransitionSystem:
-    """A copy of ``system`` whose unnamed bit registers of one RTL word are that word again.
+    """A copy of ``system`` whose bit registers of one RTL word are that word again.
 
-    A synthesized netlist keeps ``reg [7:0] acc`` as eight one-bit flip-flops
-    that yosys' BTOR2 leaves unnamed; its witness map (``state_slices``, set by
-    the yosys frontend) says which wire bits each one holds. Bits that cover
-    a word exactly (one chunk each, no overlap, no gap) become one state named
+    A synthesized netlist keeps ``reg [7:0] acc`` as eight one-bit flip-flops.
+    Two sources say which bits form a word: yosys' witness map
+    (``state_slices``, set by the yosys frontend) for the flip-flops its BTOR2
+    leaves unnamed, and, for a standard-cell netlist whose flip-flops are cell
+    instances (``_319_.Q``), the named wire they drive (``acc`` defined as the
+    concatenation of exactly those registers). Bits that cover a word exactly
+    (no overlap, no gap, each register in one word) become one state named
     after the wire, with the concatenated next and initial values, so the
     register pairs with the reference's ``acc`` by name. Anything else stays.
     """
-    slices = getattr(system, "state_slices", None)
-    if not slices:
-        return system
     named = {v.name for v in system.states}
-    for v in system.states:   # the witness map must agree with the names we know, else its order is not trusted
-        chunks = slices.get(v.name)
-        if chunks and not re.match(r"^state\d+$", v.name) and not any(c[0] == v.name for c in chunks):
-            return system
-    groups: dict[str, list[tuple[int, int, Term]]] = {}
-    for v in system.states:
-        chunks = slices.get(v.name)
-        if (re.match(r"^state\d+$", v.name) and v in system.next and isinstance(v.sort, BV) and chunks
-                and len(chunks) == 1 and chunks[0][2] == v.width):
-            groups.setdefault(chunks[0][0], []).append((chunks[0][1], v.width, v))
-    words: dict[str, list[tuple[int, int, Term]]] = {}
-    for wire, bits in groups.items():
-        bits.sort(key=lambda b: b[0])
-        pos, ok = 0, True
-        for off, width, _ in bits:
-            ok = ok and off == pos
-            pos = off + width
-        inits = [v in system.init for _, _, v in bits]
-        if ok and len(bits) > 1 and wire not in named and (all(inits) or not any(inits)):
+    words = {**_words_from_slices(system, named)}
+    used = {v for bits in words.values() for _, _, v in bits}
+    for wire, bits in _words_from_signals(system, named).items():
+        if wire not in words and not any(v in used for _, _, v in bits):
             words[wire] = bits
-    if not words:
+            used.update(v for _, _, v in bits)
+    renamed = _names_from_slices(system, named | set(words), used)
+    if not words and not renamed:
         return system
     out = TransitionSystem(name=system.name)
     mapping: dict[Term, Term] = {}
@@ -266,7 +267,7 @@ def merge_bit_registers(system: TransitionSystem) -> TransitionSystem:
             merged.add(v)
     for v in system.states:
         if v not in merged:
-            mapping[v] = out.add_state(v.name, v.sort)
+            mapping[v] = out.add_state(renamed.get(v, v.name), v.sort)
     memo: dict[Term, Term] = {}
 
     def r(t: Term) -> Term:
@@ -293,9 +294,110 @@ def merge_bit_registers(system: TransitionSystem) -> TransitionSystem:
     for n, t in system.signals.items():
         out.signals.setdefault(n, r(t))
     out.outputs = list(system.outputs)
-    out.notes = list(system.notes) + [f"{sum(len(b) for b in words.values())} bit registers merged into "
-                                      f"{len(words)} words by name ({', '.join(sorted(words)[:6])})"]
+    out.notes = list(system.notes)
+    if words:
+        out.notes.append(f"{sum(len(b) for b in words.values())} bit registers merged into {len(words)} words "
+                         f"by name ({', '.join(sorted(words)[:6])})")
+    if renamed:
+        out.notes.append(f"{len(renamed)} unnamed registers named by yosys' witness map "
+                         f"({', '.join(sorted(renamed.values())[:6])})")
     return out
+
+
+def _exact_word(system: TransitionSystem, wire: str, bits: list[tuple[int, int, Term]], named: set[str]) -> bool:
+    """Do ``bits`` (offset, width, state) cover ``wire`` from bit 0 without gap or overlap, all or none initialised?"""
+    bits.sort(key=lambda b: b[0])
+    pos = 0
+    for off, width, _ in bits:
+        if off != pos:
+            return False
+        pos = off + width
+    inits = [v in system.init for _, _, v in bits]
+    return len(bits) > 1 and wire not in named and (all(inits) or not any(inits))
+
+
+def _words_from_slices(system: TransitionSystem, named: set[str]) -> dict[str, list[tuple[int, int, Term]]]:
+    """Words of unnamed bit registers, by yosys' witness map."""
+    slices = getattr(system, "state_slices", None)
+    if not slices:
+        return {}
+    for v in system.states:   # the witness map must agree with the names we know, else its order is not trusted
+        chunks = slices.get(v.name)
+        if chunks and not re.match(r"^state\d+$", v.name) and not any(c[0] == v.name for c in chunks):
+            return {}
+    groups: dict[str, list[tuple[int, int, Term]]] = {}
+    for v in system.states:
+        chunks = slices.get(v.name)
+        if (re.match(r"^state\d+$", v.name) and v in system.next and isinstance(v.sort, BV) and chunks
+                and len(chunks) == 1 and chunks[0][2] == v.width):
+            groups.setdefault(chunks[0][0], []).append((chunks[0][1], v.width, v))
+    return {w: bits for w, bits in groups.items() if _exact_word(system, w, bits, named)}
+
+
+_SAMPLED = re.compile(r"^\$auto\$clk2fflogic\.cc:\d+:sample_\w+\$(?:\$0)?\\?(.+?)#sampled\$\d+$")
+
+
+def _names_from_slices(system: TransitionSystem, taken: set[str], used: set[Term]) -> dict[Term, str]:
+    """Names for unnamed whole-word registers, from the wire yosys' witness map says each one holds.
+
+    clk2fflogic (a clock on both edges, several clocks) leaves every register
+    unnamed in BTOR2: ``state25`` holds ``f0`` and ``state26`` the value of
+    ``f0``'s D input sampled at the last step (``f0[7:0]#sampled``), ``state50``
+    the last clock value (``clk#sampled``). Named again, they pair with the other
+    design's by name, as the registers of a design lowered without clk2fflogic do.
+    """
+    slices = getattr(system, "state_slices", None) or {}
+    out: dict[Term, str] = {}
+    for v in system.states:
+        chunks = slices.get(v.name)
+        if (v in used or not re.match(r"^state\d+$", v.name) or not chunks or len(chunks) != 1
+                or chunks[0][1] != 0 or chunks[0][2] != v.width):
+            continue
+        wire = chunks[0][0]
+        m = _SAMPLED.match(wire)
+        name = f"{m.group(1)}#sampled" if m else wire
+        signal = system.signals.get(wire)
+        if "$" in name or (not m and (signal is None or signal.sort != v.sort)):
+            continue        # a wire yosys made up, or one the register covers only in part
+        if m and name in taken:     # a control (clock, enable) sampled for several flip-flops: same value
+            name = next(f"{name}#{k}" for k in range(2, len(system.states) + 2) if f"{name}#{k}" not in taken)
+        if name not in taken:
+            out[v] = name
+            taken.add(name)
+    return out
+
+
+_AUTO_NAME = re.compile(r"^(_\d+_|\$.*|.*\$.*)$")   # yosys' generated wires: never an RTL word
+
+
+def _words_from_signals(system: TransitionSystem, named: set[str]) -> dict[str, list[tuple[int, int, Term]]]:
+    """Words of cell flip-flops a named wire concatenates exactly (a standard-cell netlist's ``acc``).
+
+    Only one-bit registers inside instances (``_319_.Q``) are merged: an RTL
+    ``assign flags = {f1, f2}`` must keep ``f1`` and ``f2``, which pair by name.
+    """
+    states = {v for v in system.states if v in system.next and isinstance(v.sort, BV) and v.width == 1
+              and "." in v.name}
+    words: dict[str, list[tuple[int, int, Term]]] = {}
+    for wire, term in system.signals.items():
+        if _AUTO_NAME.match(wire) or term.op != "concat":
+            continue
+        leaves, stack = [], [term]          # most significant first
+        while stack:
+            t = stack.pop()
+            if t.op == "concat":
+                stack += [t.args[1], t.args[0]]
+            else:
+                leaves.append(t)
+        if not all(t in states for t in leaves) or len(set(leaves)) != len(leaves):
+            continue
+        bits, off = [], 0
+        for t in reversed(leaves):
+            bits.append((off, t.width, t))
+            off += t.width
+        if _exact_word(system, wire, bits, named):
+            words[wire] = bits
+    return words
 
 
 def _zero(sort: T.Sort) -> Term:
@@ -373,7 +475,9 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
     b_alias = register_aliases(sys_b)
     twins: dict[Term, Term] = {}
     for s in sys_b.states:
-        twin = a_states.get(s.name)
+        # names yosys generates (``state25``, ``$auto$...``) say nothing about what a register holds: two
+        # designs' ``state25`` are unrelated, and starting them equal would hide differences
+        twin = a_states.get(s.name) if not _yosys_made(s.name) else None
         if twin is None:
             candidates = {a_states[n] for n in b_alias.get(s.name, []) if n in a_states}
             twin = candidates.pop() if len(candidates) == 1 else None
@@ -466,7 +570,7 @@ def build_miter(sys_a: TransitionSystem, sys_b: TransitionSystem, match: str = "
         ref, gate = va(sys_a.signals[n]), rb(sys_b.signals[n])
         mk = mask_a(sys_a.signals[n]) if isinstance(ref.sort, BV) else None
         if sem is not None and sem.latency:
-            ref, mk = _delayed(m, n, ref, mk, sem.latency)
+            ref, mk = _delayed(m, n, ref, mk, sem.latency * sem.steps_per_cycle)
         if mk is None:
             good = T.eq(ref, gate)
         else:
@@ -507,9 +611,11 @@ def xm_shadows(xm: XMask, sys_a: TransitionSystem) -> list[tuple[Term, Term]]:
 
 def _cycle_counter(m: Miter, sem: EquivSemantics | None, shared: dict[str, Term]) -> Term | None:
     """``$equiv.cycle`` (saturating at the first compared cycle) and the reset constraint, when needed."""
+    if sem is not None and sem.clock:
+        _toggle_clock(m, sem.clock, shared)
     if sem is None or (sem.reset is None and not sem.latency):
         return None
-    limit = max(sem.first_compared, sem.reset.cycles if sem.reset is not None else 0)
+    limit = max(sem.first_compared, sem.reset_steps)
     width = max(1, limit.bit_length())
     cycle = m.add_state(CYCLE, width, init=T.const(0, width))
     m.set_next(cycle, T.ite(T.eq(cycle, T.const(limit, width)), cycle, T.add(cycle, T.const(1, width))))
@@ -519,8 +625,19 @@ def _cycle_counter(m: Miter, sem: EquivSemantics | None, shared: dict[str, Term]
             raise ProverError(f"--reset {sem.reset.signal}: no input of that name in both designs "
                               f"(shared inputs: {', '.join(sorted(shared)) or 'none'})")
         level = T.const(sem.reset.level if rst.width == 1 else (-sem.reset.level) % (1 << rst.width), rst.width)
-        m.add_constraint(T.implies(T.ult(cycle, T.const(sem.reset.cycles, width)), T.eq(rst, level)))
+        m.add_constraint(T.implies(T.ult(cycle, T.const(sem.reset_steps, width)), T.eq(rst, level)))
     return cycle
+
+
+def _toggle_clock(m: Miter, clock: str, shared: dict[str, Term]) -> None:
+    """Constrain the shared one-bit input ``clock`` to 0, 1, 0, 1, ... (``$equiv.clock``)."""
+    clk = shared.get(clock)
+    if clk is None or clk.width != 1:
+        raise ProverError(f"clock {clock}: no one-bit input of that name in both designs "
+                          f"(shared inputs: {', '.join(sorted(shared)) or 'none'})")
+    phase = m.add_state("$equiv.clock", 1, init=T.const(0, 1))
+    m.set_next(phase, T.not_(phase))
+    m.add_constraint(T.eq(clk, phase))
 
 
 def _delayed(m: Miter, name: str, value: Term, mask: Term | None, latency: int) -> tuple[Term, Term | None]:
@@ -534,13 +651,21 @@ def _delayed(m: Miter, name: str, value: Term, mask: Term | None, latency: int) 
     return value, mask
 
 
+def _yosys_made(name: str) -> bool:
+    """Is ``name`` one yosys made up (an unnamed BTOR2 ``state25``, ``$auto$...``, ``$procdff$12``)?
+
+    (A frontend's own ghost names such as pyverilog's ``$past1`` are stable for one design and still pair.)
+    """
+    return re.match(r"^state\d+$", name) is not None or "$auto$" in name or re.match(r"^\$\w+\$\d", name) is not None
+
+
 def _unmatched(sys_a: TransitionSystem, sys_b: TransitionSystem, twins: dict[Term, Term],
                shared: dict[str, Term], compared: Sequence[str]) -> dict[str, list[str]]:
     """Registers and ports of each design that found no counterpart (internal yosys states left out)."""
     paired_a = set(twins.values())
 
     def visible(name: str) -> bool:
-        return not name.startswith("$") and not re.match(r"^state\d+$", name) and "$" not in name
+        return not _yosys_made(name) and "$" not in name
 
     out = {
         "reference registers": sorted(s.name for s in sys_a.states if s in sys_a.next and s not in paired_a

@@ -15,7 +15,7 @@ stops its workers and returns what was decided, the rest UNKNOWN, with
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from hwverify.errors import FrontendError, HwverifyError, ProverError, SourceLoc
@@ -27,6 +27,7 @@ from hwverify.prover.registry import make_engine
 from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
                                     Status, overall_status)
 from hwverify.run.portfolio import Portfolio
+from hwverify.run.equiv_load import load_pair
 from hwverify.run.task import PORTFOLIO, Gate, Task
 from hwverify.run.worker import run_isolated
 from hwverify.semantics.system import TransitionSystem
@@ -127,10 +128,11 @@ def _load_miter(task: Task) -> Miter:
         raise FrontendError(e.message, SourceLoc(gate_spec.map) if gate_spec.map else None) from None
     common = dict(defines=task.defines, include_dirs=task.include, multiclock=task.multiclock,
                   clocks_together=task.clocks_together)
-    libs = list(gate_spec.libs)
-    gold = load_system(task.design + libs, top=task.top, frontend=task.frontend, **common)
-    gate = load_system(gate_spec.design + libs, top=gate_spec.top or task.top,
-                       frontend=gate_spec.frontend or task.frontend, **common)
+    pair = load_pair(task.design, task.top, task.frontend, gate_spec.design, gate_spec.top or task.top,
+                     gate_spec.frontend or task.frontend, gate_spec.libs, **common)
+    gold, gate = pair.gold, pair.gate
+    if pair.clock:      # one clock on both edges, lowered by clk2fflogic: it toggles every step
+        semantics = replace(semantics, clock=pair.clock)
     renamed = dict(semantics.rename)
     outputs = gate_spec.outputs
     if not outputs:
@@ -157,6 +159,7 @@ def _semantics(gate: Gate) -> EquivSemantics:
         try:
             with open(gate.map) as fh:
                 lines = fh.read().splitlines()
+    miter.notes += pair.notes       # how the designs were read: yosys cells, clk2fflogic
         except OSError as e:
             raise ProverError(f"--map {gate.map}: {e.strerror}") from None
         for number, line in enumerate(lines, 1):
