@@ -341,7 +341,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if getattr(args, "replay", None) is not False:   # every FAIL replayed in Icarus; ERROR if not reproduced
         waves = (os.path.splitext(args.trace_json)[0] if args.trace_json else
                  os.path.join(OUTPUT_ROOT, "replay", safe_name(args.top or "design"))) + ".replay.vcd"
-        outcomes = replay_run(run, waves=waves if args.replay else None, out=replayed)
+        outcomes = replay_run(run, waves=waves if getattr(args, "replay", None) else None, out=replayed)
         disagree = any(o.status == "disagree" for o in outcomes)
     if args.json:
         print(json.dumps(run.to_json()))
