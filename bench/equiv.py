@@ -65,11 +65,24 @@ def run_hwverify(ref: str, gate: str, top: str, options: list[str]) -> dict:
             "semantics": out.get("stats", {}).get("semantics")}
 
 
-def run_yosys_equiv(ref: str, gate: str, top: str, seq: int) -> dict:
+def lib_files(options: list[str]) -> list[str]:
+    """The ``--lib FILE...`` of a pair's options, as absolute paths (the peer reads the cell models too)."""
+    out, taking = [], False
+    for word in options:
+        if word.startswith("--"):
+            taking = word == "--lib"
+        elif taking:
+            out.append(os.path.join(ROOT, word))
+    return out
+
+
+def run_yosys_equiv(ref: str, gate: str, top: str, seq: int, libs: list[str] = ()) -> dict:
     from hwverify.frontend.yosys import run_yosys
+    read_gate = f"read_verilog -icells {' '.join(list(libs) + [gate])}"
     script = "\n".join([
-        f"read_verilog {ref}", f"prep -top {top}", f"rename {top} gold", "design -stash gold",
-        f"read_verilog {gate}", f"prep -top {top}", f"rename {top} gate", "design -stash gate",
+        f"read_verilog {' '.join(list(libs) + [ref])}", f"prep -top {top}", "flatten", f"rename {top} gold",
+        "design -stash gold",
+        read_gate, f"prep -top {top}", "flatten", f"rename {top} gate", "design -stash gate",
         "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
         "equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync",
         f"equiv_simple -seq {seq}", f"equiv_induct -seq {seq}", "equiv_status",
@@ -94,7 +107,7 @@ def main() -> int:
     print(f"{'pair':44} {'expect':6} {'hwverify':>9} {'s':>6} {'yosys equiv':>12} {'s':>6} {'ratio':>6}")
     for ref, gate, top, expected, options, step in pairs():
         ours = run_hwverify(ref, gate, top, options)
-        peer = run_yosys_equiv(ref, gate, top, args.seq)
+        peer = run_yosys_equiv(ref, gate, top, args.seq, lib_files(options))
         bad = (ours["status"] == "PASS" and expected == "FAIL") or (ours["status"] == "FAIL" and expected == "PASS")
         bad = bad or (step is not None and ours.get("first_difference") not in (None, step))
         wrong += bad
