@@ -279,3 +279,12 @@ def test_public_api():
     run = hwverify.verify(hwverify.Task(design=[COUNTER], top="counter", mode=hwverify.Mode.BMC, depth=5))
     assert run.status == hwverify.Status.PASS
     assert set(hwverify.__all__) >= {"Task", "verify", "load_system", "check_certificate_dir"}
+
+
+def test_verify_twice_on_one_system_with_command_line_properties():
+    from hwverify.frontend.load import load_system
+    system = load_system([COUNTER], top="counter")
+    before = [p.name for p in system.asserts]
+    runs = [verify(Task(system=system, mode=Mode.BMC, depth=5, asserts=["count <= 9"])) for _ in range(2)]
+    assert [p.name for p in system.asserts] == before
+    assert [[p.name for p in r.properties] for r in runs] == [before + ["count <= 9"]] * 2
