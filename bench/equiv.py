@@ -29,6 +29,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "designs", "equiv"))
+import picorv32_pairs  # noqa: E402
 RESULTS = os.path.join(HERE, "results")
 HEADER = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?([^\n]*)$", re.M)
 
@@ -36,7 +38,10 @@ HEADER = re.compile(r"^//\s*equiv:\s*(\S+)\s+(pass|fail)(?:\s+step=(\d+))?([^\n]
 def pairs() -> list[tuple[str, str, str, str, list[str], int | None]]:
     """(reference, gate, top, expected, hwverify options, expected first step) for every pair in designs/equiv."""
     out = []
-    for gate in sorted(glob.glob(os.path.join(ROOT, "designs", "equiv", "*.v"))):
+    gates = sorted(glob.glob(os.path.join(ROOT, "designs", "equiv", "*.v")))
+    if picorv32_pairs.available():   # picorv32 is built from its PyPI package, not kept in the repository
+        gates += picorv32_pairs.build(os.path.join(ROOT, ".hwverify", "designs", "equiv"))
+    for gate in gates:
         with open(gate) as fh:
             m = HEADER.search(fh.read(500))
         if not m:

@@ -6,6 +6,7 @@ chosen semantics, every FAIL a trace the kernel replayed on it
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import pytest
@@ -160,17 +161,32 @@ def test_late_trojan_found_past_100_cycles():
     assert first_difference(run) == 103
 
 
+@pytest.fixture(scope="module")
+def picorv32(tmp_path_factory) -> str:
+    """The picorv32 pair, built from the pythondata-cpu-picorv32 package (not kept in the repository)."""
+    spec = importlib.util.spec_from_file_location("picorv32_pairs", os.path.join(EQ, "picorv32_pairs.py"))
+    pairs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pairs)
+    if not pairs.available():
+        pytest.skip("install the pythondata-cpu-picorv32 package (a test dependency)")
+    folder = str(tmp_path_factory.mktemp("picorv32"))
+    pairs.build(folder)
+    return folder
+
+
 @pytest.mark.slow
 @needs_yosys
-def test_picorv32_shared_shifter_proven():
-    run = equiv("picorv32_ref.v", "picorv32_shared_shift.v", "picorv32", frontend="yosys", reset="resetn=0")
+def test_picorv32_shared_shifter_proven(picorv32):
+    run = equiv(os.path.join(picorv32, "picorv32_ref.v"), os.path.join(picorv32, "picorv32_shared_shift.v"),
+                "picorv32", frontend="yosys", reset="resetn=0")
     assert_checked(run, "PASS")
     assert run.wall < 60
 
 
 @pytest.mark.slow
 @needs_yosys
-def test_picorv32_shared_shifter_bug_found():
-    run = equiv("picorv32_ref.v", "picorv32_shared_shift_bug.v", "picorv32", frontend="yosys", reset="resetn=0")
+def test_picorv32_shared_shifter_bug_found(picorv32):
+    run = equiv(os.path.join(picorv32, "picorv32_ref.v"), os.path.join(picorv32, "picorv32_shared_shift_bug.v"),
+                "picorv32", frontend="yosys", reset="resetn=0")
     assert_checked(run, "FAIL")
     assert first_difference(run) == 7
