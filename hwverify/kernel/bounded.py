@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from hwverify.formats import smtlib
-from hwverify.kernel.flatten import flatten_system
+from hwverify.kernel.flatten import Flattened, flatten_system
 from hwverify.kernel.obligations import Frames, relevant_states
 from hwverify.kernel.session import IncrementalDecider
 from hwverify.semantics import terms as T
@@ -48,16 +48,22 @@ class BoundedScript:
         return "".join(out)
 
 
-def build_bounded(system: TransitionSystem, claims: Sequence[tuple[Term, int]]) -> BoundedScript:
-    """Print the unrolling and the frame goals of ``claims`` (pairs of a 1-bit term and a depth >= 1)."""
+def build_bounded(system: TransitionSystem, claims: Sequence[tuple[Term, int]],
+                  flat: Flattened | None | bool = True) -> BoundedScript:
+    """Print the unrolling and the frame goals of ``claims`` (pairs of a 1-bit term and a depth >= 1).
+
+    Small arrays are flattened (``flatten.py``); ``flat`` passes that
+    flattening when the caller already has it (``None``: nothing to flatten).
+    """
     terms = [t for t, _ in claims]
     originals = list(terms)
     ks = [k for _, k in claims]
     for k in ks:
         if k < 1:
             raise ValueError(f"certificate depth k must be at least 1, not {k}")
-    flat = flatten_system(system)
-    if flat is not None:
+    if flat is True:
+        flat = flatten_system(system)
+    if flat:
         system, flattener = flat
         terms = flattener.terms(terms)
     f = Frames(system, relevant_states(system, terms))

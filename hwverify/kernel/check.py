@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from hwverify.kernel.bounded import build_bounded, decide_bounded
-from hwverify.kernel.flatten import flatten_system
+from hwverify.kernel.flatten import Flattened, flatten_system
 from hwverify.kernel.obligations import Obligation, build_obligations, closure_violation
 from hwverify.kernel.smt import decide_with_fallback, solver_order
 from hwverify.formats import smtlib
@@ -99,17 +99,15 @@ def _prepare(system: TransitionSystem, cert: Certificate, solver: str | None,
     return _Claimed(cert, prop.term, invariant, path_states, CheckReport(True, what, solver=solvers[0]), solvers)
 
 
-def _uses_arrays(system: TransitionSystem) -> bool:
+def _uses_arrays(system: TransitionSystem, flat: Flattened | None) -> bool:
     """Whether obligations over ``system`` keep arrays after the kernel flattens the small ones."""
-    flat = flatten_system(system)
     variables = flat[0].variables if flat is not None else system.variables
     return any(isinstance(v.sort, T.Array) for v in variables)
 
 
-def _induction_obligations(system: TransitionSystem, c: _Claimed) -> list[Obligation]:
+def _induction_obligations(system: TransitionSystem, c: _Claimed, flat: Flattened | None) -> list[Obligation]:
     """Step and safety of ``c``, over the system with small arrays flattened (``flatten.py``)."""
     prop, invariant, path_states = c.prop, c.invariant, c.path_states
-    flat = flatten_system(system)
     if flat is not None:
         system, fl = flat
         prop, invariant = fl.terms([prop, invariant])
@@ -130,7 +128,7 @@ def _decide(script: str, solvers: list[str], timeout: float | None,
 
 
 def _check_bases(system: TransitionSystem, group: list[_Claimed], timeout: float | None,
-                 decided: dict[str, str] | None) -> None:
+                 decided: dict[str, str] | None, flat: Flattened | None) -> None:
     """Decide the base obligations of every certificate in ``group`` (same solvers) in one session.
 
     Certificates with the same invariant share one claim (the deepest k);
@@ -141,7 +139,7 @@ def _check_bases(system: TransitionSystem, group: list[_Claimed], timeout: float
         depth[c.invariant] = max(depth.get(c.invariant, 0), c.cert.k)
     claims = list(depth.items())
     index = {t: i for i, (t, _) in enumerate(claims)}
-    script = build_bounded(system, claims)
+    script = build_bounded(system, claims, flat)
     key = None
     if decided is not None and len(claims) == 1:
         key = "bounded:" + hashlib.sha256(script.text(0).encode()).hexdigest()
@@ -174,7 +172,8 @@ def check_certificates(system: TransitionSystem, certs: list[Certificate], solve
     ``time`` of each report is its own work plus an even share of the session.
     """
     reports: list[CheckReport | None] = [None] * len(certs)
-    arrays = _uses_arrays(system) if certs else False
+    flat = flatten_system(system) if certs else None
+    arrays = _uses_arrays(system, flat)
     groups: dict[tuple[str, ...], list[_Claimed]] = {}
     claimed: list[tuple[int, _Claimed]] = []
     for i, cert in enumerate(certs):
@@ -188,7 +187,7 @@ def check_certificates(system: TransitionSystem, certs: list[Certificate], solve
         groups.setdefault(tuple(prepared.solvers), []).append(prepared)
     for group in groups.values():
         start = time.monotonic()
-        _check_bases(system, group, timeout, decided)
+        _check_bases(system, group, timeout, decided, flat)
         share = (time.monotonic() - start) / len(group)
         for c in group:
             c.report.time += share
@@ -197,7 +196,7 @@ def check_certificates(system: TransitionSystem, certs: list[Certificate], solve
         if c.cert.bounded or not c.report.ok:
             continue
         start = time.monotonic()
-        for ob in _induction_obligations(system, c):
+        for ob in _induction_obligations(system, c, flat):
             solvers = [solver] if solver else solver_order(c.cert.solver, arrays, ob.name)
             answer, used, notes = _decide(smtlib.script([ob.formula], check=False), solvers, timeout, decided)
             c.report.details.extend(notes)

@@ -98,7 +98,10 @@ class ArrayFlattener:
         return out
 
 
-def flatten_system(system: TransitionSystem) -> tuple[TransitionSystem, ArrayFlattener] | None:
+Flattened = tuple[TransitionSystem, ArrayFlattener]
+
+
+def flatten_system(system: TransitionSystem) -> Flattened | None:
     """The system with its small arrays flattened and the rewriter for further terms, or None if it has none."""
     if not any(_small(v.sort) for v in system.variables):
         return None
