@@ -144,6 +144,7 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
     p.add_argument("--junit", metavar="PATH", help="write per-property results as JUnit XML")
     p.add_argument("--all-signals", action="store_true",
                    help="show internal signals (yosys stateNN, $past, enables) in counterexample tables")
+    _add_cache_args(p)
     if mode in (Mode.PROVE, Mode.EQUIV):
         p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
     if mode in (Mode.BMC, Mode.PROVE, Mode.EQUIV):
@@ -151,6 +152,13 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
                        help="replay every counterexample in Icarus (default: on for Verilog designs when Icarus is "
                             "installed; --replay also writes the simulator's waveform next to --trace-json or "
                             f"under {OUTPUT_ROOT}/replay/; --no-replay skips it)")
+
+
+def _add_cache_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the result cache (.hwverify/cache.sqlite)")
+    p.add_argument("--trust-cache", action="store_true",
+                   help="take cached verdicts without having the kernel re-check their evidence")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=_positive_int, default=None,
                    help="tasks of a project file run at once (default: the file's [project] jobs)")
     p.add_argument("--all-signals", action="store_true", help="show internal signals in counterexample tables")
+    _add_cache_args(p)
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="run the tasks on the Dask scheduler at ADDRESS (tcp://host:8786), or 'local' for a "
+                        "LocalCluster of --jobs workers (project files; see docs/cluster.md)")
     p = _subparser(sub, "check-proof", "re-check an exported certificate directory, or every certificate in a "
                                        "folder of them")
     p.add_argument("directory")
@@ -262,7 +274,8 @@ def task_from_args(args: argparse.Namespace) -> Task:
                 memory_mb=args.memory_limit, isolate=args.isolate,
                 simple_path=not getattr(args, "no_simple_path", False),
                 asserts=getattr(args, "asserts", []), assumes=getattr(args, "assumes", []),
-                covers=getattr(args, "covers", []), gate=gate)
+                covers=getattr(args, "covers", []), gate=gate, cache=not args.no_cache,
+                trust_cache=args.trust_cache)
 
 
 def _print_error(message: str, location: str | None, as_json: bool) -> None:
@@ -298,6 +311,9 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
             if p.status == FAIL and p.reason:
                 print(f"{p.name}: {p.reason}")
     print_result(run.result)
+    if run.cached:
+        print("cached: verdicts from the result cache" + (" (trusted, not re-checked)" if run.task.trust_cache
+                                                           else ", evidence re-checked by the kernel"))
     if run.interrupted:
         print("interrupted: undecided properties are UNKNOWN")
 
@@ -390,6 +406,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run a project file's or .sby file's tasks; print each as it finishes, then a summary."""
     path = args.sby_file
     is_sby = not path.endswith(".toml")
+    if is_sby and args.dask:
+        raise UsageError("--dask runs the tasks of a project file (hwverify.toml); .sby files run on the local pool")
     stem = os.path.splitext(os.path.basename(path))[0]
     written = Written()
     quiet = args.json
@@ -404,7 +422,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             write_sby_workdir(run, written, run.task.name, log)
         else:
             if not quiet:
-                print(f"[{run.task.name}] {run.status} rc={runs_exit_code([run])} ({run.wall:.1f} s)", flush=True)
+                cached = ", cached" if run.cached else ""
+                print(f"[{run.task.name}] {run.status} rc={runs_exit_code([run])} ({run.wall:.1f} s{cached})",
+                      flush=True)
                 print_lines([f"[{run.task.name}]   {line}" for line in property_lines(run)], sys.stdout)
             write_task_traces(run, written, os.path.join(OUTPUT_ROOT, safe_name(stem), safe_name(run.task.name)))
         if not quiet:
@@ -430,7 +450,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         else:
             code, runs = run_project(path, args.tasks, jobs=args.jobs, solver=args.solver,
                                      check=not args.no_check, timeout=args.timeout, on_done=finished,
-                                     progress=progress)
+                                     progress=progress, cache=not args.no_cache, trust_cache=args.trust_cache,
+                                     dask=args.dask)
     finally:
         display.close()
     if args.json:

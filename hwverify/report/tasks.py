@@ -77,6 +77,7 @@ def summary_lines(runs: list[RunResult]) -> list[str]:
     lines = ["summary:"]
     for r in runs:
         mark = "interrupted" if r.interrupted else "ok" if task_retcode(r.status, r.task.expect) == 0 else "UNEXPECTED"
+        mark += "  cached" if r.cached else ""
         lines.append(f"  {r.task.name:<{width}}  {r.status:7}  {r.wall:6.1f} s  {mark}")
         lines += [f"  {'':<{width}}  {note}" for note in r.notes if note.startswith("warning:")]
     return lines

@@ -225,11 +225,18 @@ def select_tasks(project: Project, names: Sequence[str] = (), solver: str | None
 
 def run_project(path: str, names: Sequence[str] = (), jobs: int | None = None, solver: str | None = None,
                 check: bool = True, timeout: float | None = None, on_done=None,
-                progress=None) -> tuple[int, list[RunResult]]:
-    """Run the named tasks (default: all) of the project at ``path``: (exit code, results in file order)."""
+                progress=None, cache: bool = False, trust_cache: bool = False,
+                dask: str | None = None) -> tuple[int, list[RunResult]]:
+    """Run the named tasks (default: all) of the project at ``path``: (exit code, results in file order).
+
+    ``cache``/``trust_cache`` use the result cache (``run/cache.py``); ``dask``
+    (a scheduler address or ``local``) runs the tasks on a Dask cluster instead
+    of the local pool (``run/executor.py``).
+    """
     project = load_project(path)
     tasks = select_tasks(project, names, solver=solver, timeout=timeout)
     for t in tasks:
         t.check = check
-    runs = run_tasks(tasks, jobs or project.jobs, on_done=on_done, progress=progress)
+        t.cache, t.trust_cache = cache, trust_cache
+    runs = run_tasks(tasks, jobs or project.jobs, on_done=on_done, progress=progress, dask=dask)
     return runs_exit_code(runs), runs

@@ -27,8 +27,9 @@ from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
                                     Status, overall_status)
-from hwverify.run.portfolio import Portfolio
+from hwverify.run.cache import TaskCache
 from hwverify.run.equiv_load import load_pair
+from hwverify.run.portfolio import Portfolio
 from hwverify.run.task import PORTFOLIO, Gate, Task
 from hwverify.run.worker import run_isolated
 from hwverify.semantics.system import TransitionSystem
@@ -56,6 +57,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)   # warnings for the user (e.g. an SBY engine mapped)
     stats: dict = field(default_factory=dict)
     vacuous: bool = False                   # nothing to check and the task allows it (SBY): PASS, with a note
+    cached: bool = False                    # the verdicts came from the result cache (run/cache.py)
 
     @property
     def status(self) -> Status:
@@ -84,7 +86,7 @@ class RunResult:
                    "mode": str(self.task.mode), "engine": self.engine, "solver": self.solver,
                    "wall": round(self.wall, 4), "load_time": round(self.load_time, 4),
                    "engine_time": round(self.engine_time, 4), "kernel_time": round(self.kernel_time, 4),
-                   "properties": [p.to_json() for p in self.properties]}
+                   "cached": self.cached, "properties": [p.to_json() for p in self.properties]}
         if self.error is not None:
             d["message"] = self.error.message
             d["location"] = str(self.error.loc) if self.error.loc else None
@@ -159,6 +161,7 @@ def _load_miter(task: Task) -> Miter:
                             semantics=semantics)
     except ProverError as e:
         raise FrontendError(e.message, SourceLoc(gate_spec.design[0])) from None
+    miter.notes += pair.notes       # how the designs were read: yosys cells, clk2fflogic
     if task.assumes:
         add_properties(miter, assumes=task.assumes)
     return miter
@@ -171,7 +174,6 @@ def _semantics(gate: Gate) -> EquivSemantics:
         try:
             with open(gate.map) as fh:
                 lines = fh.read().splitlines()
-    miter.notes += pair.notes       # how the designs were read: yosys cells, clk2fflogic
         except OSError as e:
             raise ProverError(f"--map {gate.map}: {e.strerror}") from None
         for number, line in enumerate(lines, 1):
@@ -228,8 +230,11 @@ def verify(task: Task, progress: ProgressFn | None = None) -> RunResult:
             run.notes.append(f"warning: no {what}: nothing to check (PASS, as SymbiYosys says)")
             run.wall = time.monotonic() - start
             return run
+        cache = TaskCache(task, run.system, props) if task.cache else None
+        result = cache.lookup() if cache else None
+        run.cached = result is not None
         try:
-            result = _run_engine(task, run.system, progress)
+            result = result or _run_engine(task, run.system, progress)
         except KeyboardInterrupt:
             run.interrupted = True
             result = Result(task.engine_name, task.solver, [
@@ -237,10 +242,14 @@ def verify(task: Task, progress: ProgressFn | None = None) -> RunResult:
         run.interrupted = run.interrupted or bool(result.stats.get("interrupted"))
         run.properties, run.engine_time, run.stats = result.properties, result.time, result.stats
         run.solver = result.solver
-        if task.check:
+        if task.check and not (run.cached and task.trust_cache):   # cached evidence is re-checked too
             kernel_start = time.monotonic()
             kernel_check(run.system, run.properties, task.kernel_solver)
             run.kernel_time = time.monotonic() - kernel_start
+        if cache:
+            if not run.cached:
+                cache.store(result)
+            run.notes += cache.notes
     except HwverifyError as e:
         run.error = e
     run.wall = time.monotonic() - start

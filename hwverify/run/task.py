@@ -77,6 +77,9 @@ class Task:
                                                            # its own way (an SBY [script]); run in verify
     notes: list[str] = field(default_factory=list)   # warnings to show with the result (SBY engine mapping)
     allow_empty: bool = False          # no property to check is PASS with a warning (SBY), not ERROR
+    cache: bool = False                # look the verdicts up in (and store them to) the result cache (run/cache.py)
+    trust_cache: bool = False          # a cached verdict's evidence is not re-checked by the kernel
+    cache_dir: str | None = None       # the cache's folder (default .hwverify/ in the working directory)
 
     def __post_init__(self) -> None:
         self.mode = Mode(self.mode)
