@@ -26,9 +26,9 @@ from hwverify.kernel.certdir import check_certificate_dir
 from hwverify.prover.registry import engines_for
 from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
 from hwverify.report.console import ProgressDisplay, print_result, print_trace
-from hwverify.report.outputs import (OUTPUT_ROOT, Written, junit_cases, safe_name, write_certificates,
-                                     task_junit_case, write_run_junit, write_sby_workdir, write_task_traces,
-                                     write_traces)
+from hwverify.report.outputs import (OUTPUT_ROOT, Written, error_case, junit_cases, safe_name,
+                                     task_junit_case, task_junit_cases, write_certificates, write_run_junit,
+                                     write_sby_workdir, write_task_traces, write_traces)
 from hwverify.report.tasks import print_lines, property_lines, run_json, sby_lines, summary_lines, trace_tables
 from hwverify.run.project import run_project, runs_exit_code
 from hwverify.run.sby import run_sby
@@ -402,6 +402,20 @@ def cmd_check_proof(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for _, r in reports) else EXIT_CODES[FAIL]
 
 
+def _run_file(args: argparse.Namespace, run):
+    """``run()``; a file that does not load still leaves a JUnit file (one error case) before the error."""
+    try:
+        return run()
+    except HwverifyError as e:
+        if args.junit:
+            written = Written()
+            write_run_junit(args.junit, os.path.basename(args.sby_file),
+                            [error_case("load", e, os.path.splitext(os.path.basename(args.sby_file))[0])], written)
+            for message in written.errors:
+                print(f"error: {message}", file=sys.stderr)
+        raise
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a project file's or .sby file's tasks; print each as it finishes, then a summary."""
     path = args.sby_file
@@ -445,13 +459,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         if is_sby:
-            code, runs = run_sby(path, args.tasks, solver=args.solver or "bitwuzla", check=not args.no_check,
-                                 timeout=args.timeout, jobs=args.jobs or 1, on_done=finished, progress=progress)
+            code, runs = _run_file(args, lambda: run_sby(path, args.tasks, solver=args.solver or "bitwuzla", check=not args.no_check,
+                                 timeout=args.timeout, jobs=args.jobs or 1, on_done=finished, progress=progress))
         else:
-            code, runs = run_project(path, args.tasks, jobs=args.jobs, solver=args.solver,
-                                     check=not args.no_check, timeout=args.timeout, on_done=finished,
-                                     progress=progress, cache=not args.no_cache, trust_cache=args.trust_cache,
-                                     dask=args.dask)
+            code, runs = _run_file(args, lambda: run_project(
+                path, args.tasks, jobs=args.jobs, solver=args.solver, check=not args.no_check,
+                timeout=args.timeout, on_done=finished, progress=progress, cache=not args.no_cache,
+                trust_cache=args.trust_cache, dask=args.dask))
     finally:
         display.close()
     if args.json:
@@ -459,7 +473,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print_lines(summary_lines(runs), sys.stdout)
     if args.junit:
-        cases = [task_junit_case(r) for r in runs]
+        cases = ([c for r in runs for c in ([task_junit_case(r)] if is_sby else task_junit_cases(r, stem))])
         write_run_junit(args.junit, os.path.basename(path), cases, written)
     for message in written.errors:
         print(f"error: {message}", file=sys.stderr)

@@ -1,8 +1,11 @@
-"""JUnit XML for CI: one test case per property (or per SBY task).
+"""JUnit XML for CI: one test case per property, and per task of a project (or per SBY task).
 
 PASS is a passing case, FAIL a ``<failure>``, and anything without a verdict
 (UNKNOWN, TIMEOUT, ERROR) an ``<error>``, so a CI dashboard never shows an
-undecided property as green.
+undecided property as green. ``message`` is the one line a dashboard lists;
+``details`` (the element's text: step, source location, the first lines of
+the counterexample) is what it shows when the case is opened; ``output``
+goes to ``<system-out>`` (the verdict of an expected failure, say).
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ class JUnitCase:
     seconds: float = 0.0
     message: str = ""
     classname: str = "hwverify"
+    details: str = ""       # the failure's or error's text (default: ``message``)
+    output: str = ""        # <system-out>
 
 
 def junit_xml(suite: str, cases: list[JUnitCase]) -> str:
@@ -32,9 +37,12 @@ def junit_xml(suite: str, cases: list[JUnitCase]) -> str:
     for c in cases:
         tc = ET.SubElement(ts, "testcase", name=c.name, classname=c.classname, time=f"{c.seconds:.3f}")
         if c.status == "FAIL":
-            ET.SubElement(tc, "failure", type="FAIL", message=c.message or "property fails").text = c.message
+            ET.SubElement(tc, "failure", type="FAIL", message=c.message or "property fails").text = \
+                c.details or c.message
         elif c.status != "PASS":
-            ET.SubElement(tc, "error", type=c.status, message=c.message or c.status).text = c.message
+            ET.SubElement(tc, "error", type=c.status, message=c.message or c.status).text = c.details or c.message
+        if c.output:
+            ET.SubElement(tc, "system-out").text = c.output
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -9,6 +9,7 @@ it. File and folder names derived from property names are sanitised
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,13 +18,15 @@ from hwverify.cosim.command import design_record
 from hwverify.formats.vcd import write_vcd
 from hwverify.kernel.certdir import write_certificate_dir
 from hwverify.prover.result import FAIL, PASS, PropertyResult
+from hwverify.report.console import print_trace
 from hwverify.report.junit import JUnitCase, write_junit
 from hwverify.run.project import task_retcode
 from hwverify.run.session import RunResult
 from hwverify.semantics.replay import annotate_trace
 
 __all__ = ["OUTPUT_ROOT", "safe_name", "unique_names", "Written", "write_traces", "write_certificates",
-           "write_run_junit", "junit_cases", "task_junit_case", "write_sby_workdir", "write_task_traces"]
+           "write_run_junit", "junit_cases", "task_junit_case", "task_junit_cases", "error_case",
+           "write_sby_workdir", "write_task_traces"]
 
 OUTPUT_ROOT = ".hwverify"
 _OPERATORS = [("<=", "le"), (">=", "ge"), ("==", "eq"), ("!=", "ne"), ("&&", "and"), ("||", "or"),
@@ -118,25 +121,57 @@ def write_certificates(run: RunResult, written: Written, folder: str) -> None:
             written.certificates[p.name] = path
 
 
+TRACE_LINES = 16   # lines of a counterexample table a JUnit failure shows
+
+
 def _failure_text(p: PropertyResult) -> str:
     where = f" at {p.loc}" if p.loc else ""
     if p.status == FAIL:
         step = f" in step {p.depth}" if p.depth is not None else ""
-        return f"{p.kind} {p.name}{where} fails{step}"
+        why = f": {p.reason}" if p.trace is None and p.reason else ""
+        return f"{p.kind} {p.name}{where} fails{step}{why}"
     return f"{p.status}{where}: {p.reason}" if p.reason else f"{p.status}{where}"
+
+
+def _trace_head(run: RunResult, p: PropertyResult, lines: int = TRACE_LINES) -> str:
+    """The first ``lines`` lines of the property's trace table (as the console prints it), or ''."""
+    if p.trace is None:
+        return ""
+    out = io.StringIO()
+    try:
+        print_trace(p.trace, out=out, width=100, system=run.system)
+    except Exception as e:  # noqa: BLE001 - the verdict's case is written even if its table cannot be
+        return f"(trace not shown: {type(e).__name__}: {e})"
+    text = out.getvalue().splitlines()
+    more = f"\n... ({len(text) - lines} more lines: see the VCD/JSON trace)" if len(text) > lines else ""
+    return "\n".join(text[:lines]) + more
+
+
+def _property_case(run: RunResult, p: PropertyResult, classname: str, seconds: float,
+                   expected: bool = False) -> JUnitCase:
+    """One property's case; under an expected task status (``expect = fail``) it passes, the verdict in system-out."""
+    text = "" if p.status == PASS else _failure_text(p)
+    details = "\n".join(t for t in (text, _trace_head(run, p) if p.status == FAIL else "") if t)
+    if expected and p.status != PASS:
+        return JUnitCase(p.name, PASS, seconds, classname=classname, output=f"expected: {details}")
+    return JUnitCase(p.name, p.status, seconds, text, classname=classname, details=details)
+
+
+def error_case(name: str, error: BaseException, classname: str = "hwverify", seconds: float = 0.0) -> JUnitCase:
+    """The one error case of a run whose design (or project file) did not load."""
+    return JUnitCase(name, "ERROR", seconds, str(error), classname=classname)
 
 
 def junit_cases(run: RunResult, classname: str | None = None) -> list[JUnitCase]:
     """One JUnit case per property; one error case when the task did not run."""
     cls = classname or run.task.label()
     if run.error is not None:
-        return [JUnitCase(run.task.name or "load", "ERROR", run.wall, str(run.error), classname=cls)]
+        return [error_case(run.task.name or "load", run.error, cls, run.wall)]
     share = run.engine_time / max(1, len(run.properties))
-    return [JUnitCase(p.name, p.status, share, "" if p.status == PASS else _failure_text(p), classname=cls)
-            for p in run.properties]
+    return [_property_case(run, p, cls, share) for p in run.properties]
 
 
-def task_junit_case(run: RunResult) -> JUnitCase:
+def task_junit_case(run: RunResult, classname: str | None = None) -> JUnitCase:
     """One JUnit case for a whole task of ``hwverify run``: passing when its status is the expected one."""
     ok = task_retcode(run.status, run.task.expect) == 0
     if run.error is not None:
@@ -145,7 +180,23 @@ def task_junit_case(run: RunResult) -> JUnitCase:
         text = "; ".join(_failure_text(p) for p in run.properties if p.status != PASS)
     expect = "/".join(str(e) for e in run.task.expect)
     return JUnitCase(run.task.name, PASS if ok else run.status, run.wall,
-                     "" if ok else f"{run.status} (expected {expect}): {text}", classname=run.task.name)
+                     "" if ok else f"{run.status} (expected {expect}): {text}", classname=classname or run.task.name,
+                     output=f"{run.status} (expected {expect})" + (f": {text}" if text else "") if ok else "")
+
+
+def task_junit_cases(run: RunResult, project: str) -> list[JUnitCase]:
+    """A project task's cases: the task (its status against ``expect``), then one per property.
+
+    The task case is classed under the project, its properties under
+    ``project.task``. A task expected to fail has passing property cases that
+    say what failed; a task that did not load has only its error case.
+    """
+    cases = [task_junit_case(run, classname=project)]
+    if run.error is not None:
+        return cases
+    ok = task_retcode(run.status, run.task.expect) == 0
+    share = run.engine_time / max(1, len(run.properties))
+    return cases + [_property_case(run, p, f"{project}.{run.task.name}", share, expected=ok) for p in run.properties]
 
 
 def write_run_junit(path: str, suite: str, cases: list[JUnitCase], written: Written) -> None:
