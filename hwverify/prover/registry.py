@@ -16,6 +16,7 @@ from hwverify.prover.bmc import BMC
 from hwverify.prover.engine import Engine
 from hwverify.prover.equiv import EquivEngine
 from hwverify.prover.kind import KInduction
+from hwverify.prover.pdr.engine import PDR
 from hwverify.prover.result import EngineOptions, Mode
 from hwverify.semantics.system import TransitionSystem
 
@@ -48,6 +49,8 @@ ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
           "BMC over cover goals: a trace reaching each"),
     _spec("equiv", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: EquivEngine(s, o),
           "signal correspondence (inductive register equalities), then strengthened k-induction"),
+    _spec("pdr", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: PDR(s, o),
+          "IC3/PDR over the bit-blasted design (CaDiCaL): inductive invariants, no depth needed"),
 )}
 
 DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover", Mode.EQUIV: "equiv"}
