@@ -16,6 +16,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn, Sequence
 
+from hwverify.cli_shell import add_parser as add_shell_parser, run_shell
 from hwverify.cosim.command import add_parsers as add_cosim_parsers, design_record, replay_run, run_cosim, \
     run_replay
 from hwverify.errors import HwverifyError, UsageError
@@ -26,6 +27,7 @@ from hwverify.kernel.certdir import check_certificate_dir
 from hwverify.prover.registry import engines_for
 from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
 from hwverify.report.console import ProgressDisplay, print_result, print_trace
+from hwverify.report.induction import explain_run, print_script_failure
 from hwverify.report.outputs import (OUTPUT_ROOT, Written, error_case, junit_cases, safe_name,
                                      task_junit_case, task_junit_cases, write_certificates, write_run_junit,
                                      write_sby_workdir, write_task_traces, write_traces)
@@ -176,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = _subparser(sub, name, help_)
         _add_design_args(p, props)
         _add_run_args(p, mode)
+        if mode is Mode.PROVE:
+            p.add_argument("--script", metavar="PROOF.hwp", default=None,
+                           help="prove with this proof script of tactics (docs/tactics.md) instead of an engine")
     p = _subparser(sub, "equiv", "prove two designs equivalent on their outputs, or show the first cycle where "
                                  "they differ")
     _add_design_args(p, ("assume",))
@@ -229,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     add_fuzz_parser(sub)
     add_cosim_parsers(sub)
+    add_shell_parser(sub)
     for name, p in sub.choices.items():
         if not p.epilog and name in EXAMPLES:
             p.epilog = _epilog(name)
@@ -274,7 +280,8 @@ def task_from_args(args: argparse.Namespace) -> Task:
                 memory_mb=args.memory_limit, isolate=args.isolate,
                 simple_path=not getattr(args, "no_simple_path", False),
                 asserts=getattr(args, "asserts", []), assumes=getattr(args, "assumes", []),
-                covers=getattr(args, "covers", []), gate=gate, cache=not args.no_cache,
+                covers=getattr(args, "covers", []), gate=gate, script=getattr(args, "script", None),
+                cache=not args.no_cache,
                 trust_cache=args.trust_cache)
 
 
@@ -363,6 +370,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(json.dumps(run.to_json()))
         print(replayed.getvalue(), end="", file=sys.stderr)
     else:
+        print_script_failure(run)             # where a proof script stopped, and its state there
+        explain_run(run, args.vcd, OUTPUT_ROOT)   # an UNKNOWN's counterexample to induction
         _print_run(run, args)
         print(replayed.getvalue(), end="")
     written = write_outputs(run, args)
@@ -482,7 +491,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 COMMANDS = {"bmc": cmd_verify, "prove": cmd_verify, "cover": cmd_verify, "equiv": cmd_verify,
             "check-proof": cmd_check_proof, "run": cmd_run, "cosim": run_cosim, "replay": run_replay,
-            "fuzz": run_fuzz}
+            "fuzz": run_fuzz, "shell": run_shell}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
