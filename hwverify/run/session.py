@@ -27,6 +27,7 @@ from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
 from hwverify.prover.registry import make_engine
 from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
                                     Status, overall_status)
+from hwverify.prover.tactics.script import run_script_file
 from hwverify.run.cache import TaskCache
 from hwverify.run.equiv_load import load_pair
 from hwverify.run.portfolio import Portfolio
@@ -198,6 +199,15 @@ def _run_engine(task: Task, system: TransitionSystem, progress: ProgressFn | Non
     return make_engine(task.engine_name, system, options, task.mode).check(task.depth)
 
 
+def _run_script(task: Task, run: RunResult, progress: ProgressFn | None) -> Result:
+    """A proof script drives the tactics (in this process) instead of an engine; its system is the one checked."""
+    result, run.system = run_script_file(run.system, task.script, solver=task.solver, depth=task.depth,
+                                         timeout=task.timeout, seed=task.seed, simple_path=task.simple_path,
+                                         progress=progress)
+    run.engine = "script"
+    return result
+
+
 def kernel_check(system: TransitionSystem, properties: list[PropertyResult], solver: str | None = None) -> None:
     """Have the kernel re-check every certificate and trace; rejected evidence turns the verdict into ERROR."""
     items = [(p, p.certificate if p.certificate is not None else p.trace) for p in properties]
@@ -230,11 +240,12 @@ def verify(task: Task, progress: ProgressFn | None = None) -> RunResult:
             run.notes.append(f"warning: no {what}: nothing to check (PASS, as SymbiYosys says)")
             run.wall = time.monotonic() - start
             return run
-        cache = TaskCache(task, run.system, props) if task.cache else None
+        cache = TaskCache(task, run.system, props) if task.cache and not task.script else None
         result = cache.lookup() if cache else None
         run.cached = result is not None
         try:
-            result = result or _run_engine(task, run.system, progress)
+            result = result or (_run_script(task, run, progress) if task.script else
+                                _run_engine(task, run.system, progress))
         except KeyboardInterrupt:
             run.interrupted = True
             result = Result(task.engine_name, task.solver, [

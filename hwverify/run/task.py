@@ -66,6 +66,7 @@ class Task:
     isolate: bool = True               # run the engine in a worker process
     simple_path: bool = True
     seed: int = 0                      # engines that simulate at random use it
+    script: str | None = None          # prove by this proof script (.hwp, prover/tactics) instead of an engine
     asserts: list[str] = field(default_factory=list)
     assumes: list[str] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)
@@ -125,6 +126,8 @@ class Task:
             raise UsageError(f"unknown kernel solver {self.kernel_solver!r}; choose one of {', '.join(KERNEL_SOLVERS)}")
         if self.system is None and self.loader is None and not self.design:
             raise UsageError("no design given")
+        if self.script is not None and self.mode is not Mode.PROVE:
+            raise UsageError(f"--script proves assertions: it needs mode prove, not {self.mode}")
         if self.mode is Mode.EQUIV and self.gate is None:
             raise UsageError("an equivalence task needs a second design (--gate)")
         if self.mode is not Mode.EQUIV and self.gate is not None:

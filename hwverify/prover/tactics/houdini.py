@@ -112,15 +112,21 @@ def mine_candidates(system: TransitionSystem, sample: Sample) -> list[Candidate]
         else:
             out.append(Candidate(f"{na} == {nb} + {_lit(d, w)}", T.eq(a, T.add(b, T.const(d, w))), "offset"))
     if len(words) <= MAX_TRIPLE_REGS:
+        # c == a - b is a == b + c: one relation "s = x + y" per sum register and pair of addends
+        relations: set[tuple[int, frozenset[int]]] = set()
         for (i, c), (j, a), (m, b) in itertools.permutations(words, 3):
             w = c.sort.width
             if a.sort.width != w or b.sort.width != w:
                 continue
             mask = (1 << w) - 1
             nc, na, nb = ident(names[c]), ident(names[a]), ident(names[b])
-            if all(z == (x - y) & mask for z, x, y in zip(cols[i], cols[j], cols[m])):
+            if (j, frozenset((i, m))) not in relations and \
+                    all(z == (x - y) & mask for z, x, y in zip(cols[i], cols[j], cols[m])):
+                relations.add((j, frozenset((i, m))))
                 out.append(Candidate(f"{nc} == {na} - {nb}", T.eq(c, T.sub(a, b)), "sum"))
-            if j < m and all(z == (x + y) & mask for z, x, y in zip(cols[i], cols[j], cols[m])):
+            if (i, frozenset((j, m))) not in relations and \
+                    all(z == (x + y) & mask for z, x, y in zip(cols[i], cols[j], cols[m])):
+                relations.add((i, frozenset((j, m))))
                 out.append(Candidate(f"{nc} == {na} + {nb}", T.eq(c, T.add(a, b)), "sum"))
     flags = [(i, v) for i, v in free if v.sort.width == 1][:MAX_FLAGS]
     for (i, a), (j, b) in itertools.combinations(flags, 2):
@@ -135,10 +141,6 @@ def mine_candidates(system: TransitionSystem, sample: Sample) -> list[Candidate]
             rhs = T.not_(b) if pb else b
             out.append(Candidate(text, T.implies(lhs, rhs), "implies"))
     return out[:MAX_CANDIDATES]
-
-
-def _env(frame_vars: Sequence[Term], values: Sequence) -> dict[Term, object]:
-    return dict(zip(frame_vars, values))
 
 
 def houdini(system: TransitionSystem, candidates: Sequence[Candidate], hyps: Sequence[Term] = (), *,
@@ -158,7 +160,7 @@ def houdini(system: TransitionSystem, candidates: Sequence[Candidate], hyps: Seq
     def frame_values(s, j: int) -> dict[Term, object]:
         return {v: s.value(u.var_at(v, j)) for v in variables}
 
-    def prune(s, j: int, premises: list[Term]) -> int:
+    def prune(s, j: int) -> int:
         """Drop the candidates the model violates in frame ``j``; how many were dropped."""
         nonlocal alive
         env = frame_values(s, j)
@@ -181,7 +183,7 @@ def houdini(system: TransitionSystem, candidates: Sequence[Candidate], hyps: Seq
             if answer != SAT:
                 result.complete, alive = False, []
                 break
-            result.dropped_base += prune(s, 0, [])
+            result.dropped_base += prune(s, 0)
     with make_solver(solver, timeout=deadline.remaining()) as s:
         for j in (0, 1):
             s.add(u.constraints(j))
@@ -197,7 +199,7 @@ def houdini(system: TransitionSystem, candidates: Sequence[Candidate], hyps: Seq
             if answer != SAT:
                 result.complete, alive = False, []
                 break
-            result.dropped_step += prune(s, 1, [])
+            result.dropped_step += prune(s, 1)
     result.survivors = alive
     result.time = time.monotonic() - start
     return result

@@ -204,14 +204,14 @@ class ProofSession:
             work.cti, work.hints = None, []
         self.state = work
         try:
-            tactic(*args)
+            keep = tactic(*args)
         except BaseException:
             self.state = before
             raise
-        if work.ok and text.split()[0] not in ("show", "cti"):
+        if (work.ok or keep is True) and text.split()[0] not in ("show", "cti"):
             work.steps.append(text)
             self.history.append(before)
-        elif not work.ok:
+        if not work.ok and keep is not True:
             # a failed tactic changes nothing but what is shown (the CTI, the reason, hints)
             kept = copy.copy(before)
             kept.cti, kept.hints, kept.ok, kept.message = work.cti, work.hints, False, work.message
@@ -300,13 +300,25 @@ class ProofSession:
             self.state.unrolled[claim.name] = max(n, self.state.unrolled.get(claim.name, -1))
             self.state.message = f"{claim.name}: no counterexample in steps 0..{n}"
 
-    def _induct(self, k: int) -> None:
-        goal, claim = self._goal()
+    def _induct(self, k: int) -> bool:
+        """Close the open goals by k-induction, first to last, each assuming those before it.
+
+        Stops at the first goal that is not k-inductive (showing its CTI); the
+        goals closed before it stay closed (the return value says to keep them).
+        """
+        self._goal()
         if k < 1:
             raise TacticError(f"induct needs a depth of at least 1, not {k}")
-        if not self._base(claim, k - 1):
-            return
-        self._step(goal, claim, k)
+        closed: list[str] = []
+        while self.state.goals:
+            goal, claim = self._goal()
+            if not self._base(claim, k - 1) or not self._step(goal, claim, k):
+                if closed:
+                    self.state.message = f"closed {', '.join(closed)}; then: {self.state.message}"
+                return bool(closed)
+            closed.append(goal.label())
+        self.state.message = f"{k}-induction closed {', '.join(closed)}; no goals left"
+        return True
 
     def _base(self, claim: Claim, depth: int, parts: bool = True, first: int = 0) -> bool:
         """Check frames first..depth from reset; a violation refutes an assertion or fails the tactic."""
@@ -467,7 +479,7 @@ class ProofSession:
             st.hints.append(f"induct {k + 1}")
             st.hints.append(f"unroll {max(2 * k + 2, unrolled + 10)}   # look for a real counterexample")
 
-    def _auto(self) -> None:
+    def _auto(self) -> bool:
         """k-induction up to ``depth``, then Houdini and k-induction again, then PDR when registered."""
         st = self.state
         if not st.goals:
@@ -480,18 +492,19 @@ class ProofSession:
                 notes.append(f"{claim.name}: k-induction, k={claim.k} ({time.monotonic() - start:.2f}s)")
                 continue
             if not st.ok:
-                return
+                return bool(notes)
             if self._auto_houdini(goal, claim, notes) or self._auto_pdr(goal, claim, notes):
                 continue
             if not st.ok:
-                return
+                return bool(notes)
             tried = f"k-induction up to k={self.depth}, houdini{', pdr' if 'pdr' in ENGINES else ''}"
             answer = self._query(goal, claim, 1)
             if answer.answer == SAT:
                 self._explain(goal, claim, answer)   # why the simplest step fails
-            self._fail(f"auto could not prove {goal.label()} ({tried})")
-            return
+            self._fail(f"auto could not prove {goal.label()} ({tried})" + (f" after: {'; '.join(notes)}" if notes else ""))
+            return bool(notes)
         st.message = "auto: " + "; ".join(notes) + ("; no goals left" if not st.goals else "")
+        return True
 
     def _auto_induct(self, goal: Goal, claim: Claim, depth: int) -> bool:
         """Discharge ``goal`` by k-induction for the least k <= depth; False (state ok) when none works."""
