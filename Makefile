@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(VPY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# System tools: Icarus Verilog is needed by the simulator-backed layers.
+# System tools: Icarus Verilog is needed by the simulator-backed layers, Chromium by the HTML report test.
 sysdeps:
 	@if ! command -v iverilog >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ]; then \
@@ -23,6 +23,13 @@ sysdeps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog >/dev/null) \
 	      || echo "warning: could not install iverilog; simulator tests will be skipped"; \
 	  else echo "warning: iverilog missing and not root; simulator tests will be skipped"; fi; \
+	fi
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing chromium with apt-get (renders the HTML report in tests/test_html.py)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; HTML rendering tests will be skipped"; \
+	  else echo "warning: chromium missing and not root; HTML rendering tests will be skipped"; fi; \
 	fi
 
 demo: setup

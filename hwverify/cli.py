@@ -28,6 +28,7 @@ from hwverify.prover.registry import engines_for
 from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
 from hwverify.report.console import ProgressDisplay, print_result, print_trace
 from hwverify.report.induction import explain_run, print_script_failure
+from hwverify.report.html import write_html_report
 from hwverify.report.outputs import (OUTPUT_ROOT, Written, error_case, junit_cases, safe_name,
                                      task_junit_case, task_junit_cases, write_certificates, write_run_junit,
                                      write_sby_workdir, write_task_traces, write_traces)
@@ -144,6 +145,7 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
         p.add_argument("--certificate", metavar="DIR", help="export certificates of PASS results")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--junit", metavar="PATH", help="write per-property results as JUnit XML")
+    p.add_argument("--html", metavar="DIR", help="write a static HTML report (DIR/index.html) with waveforms")
     p.add_argument("--all-signals", action="store_true",
                    help="show internal signals (yosys stateNN, $past, enables) in counterexample tables")
     _add_cache_args(p)
@@ -216,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bitwuzla, cvc5, z3, pysmt (default: the project's, else bitwuzla)")
     p.add_argument("--no-check", action="store_true", help="do not re-check evidence with the kernel")
     p.add_argument("--junit", metavar="PATH", help="write per-task results as JUnit XML")
+    p.add_argument("--html", metavar="DIR", help="write a static HTML report (DIR/index.html) with waveforms")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--timeout", type=_nonnegative_float, default=None,
                    help="time limit per task in seconds (default: the file's)")
@@ -336,7 +339,18 @@ def write_outputs(run: RunResult, args: argparse.Namespace) -> Written:
         suite = f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}"
         write_run_junit(args.junit, suite, junit_cases(run, args.top or (run.system.name if run.system else None)),
                         written)
+    if args.html:
+        _write_html(args, [run], written)
     return written
+
+
+def _write_html(args: argparse.Namespace, runs: list[RunResult], written: Written) -> None:
+    """The HTML report of ``runs`` in ``args.html``; its path on stderr (stdout may be --json)."""
+    what = args.sby_file if args.command == "run" else " ".join(args.design)
+    page = write_html_report(runs, args.html, written, title=f"hwverify {args.command} {what}",
+                             command="hwverify " + " ".join(getattr(args, "argv", None) or sys.argv[1:]))
+    if page:
+        print(f"HTML report: {page}", file=sys.stderr)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -357,6 +371,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             written = Written()
             write_run_junit(args.junit, f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}",
                             junit_cases(run, args.top), written)
+        if args.html:
+            _write_html(args, [run], Written())
         _report_error(run.error, args.json)
         return EXIT_ERROR
     replayed = io.StringIO()
@@ -484,6 +500,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.junit:
         cases = ([c for r in runs for c in ([task_junit_case(r)] if is_sby else task_junit_cases(r, stem))])
         write_run_junit(args.junit, os.path.basename(path), cases, written)
+    if args.html:
+        _write_html(args, runs, written)
     for message in written.errors:
         print(f"error: {message}", file=sys.stderr)
     return code if not written.errors or code == 130 else code | EXIT_ERROR
@@ -506,6 +524,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     as_json = getattr(args, "json", False)
+    args.argv = argv   # the command line, as reports quote it
     try:
         return COMMANDS[args.command](args)
     except HwverifyError as e:
