@@ -610,9 +610,10 @@ class ProofSession:
                 continue
             if prop.name in certs:
                 c = certs[prop.name]
+                assumed = f"; assuming {', '.join(st.assumptions)}" if st.assumptions else ""
                 out.append(PropertyResult(prop.name, prop.kind, PASS, depth=c.k, certificate=c, loc=prop.loc,
-                                          reason=f"proof script, {c.k}-inductive with {len(c.invariant) - 1} "
-                                                 f"lemma(s)"))
+                                          reason=f"{c.k}-inductive with {len(c.invariant) - 1} other "
+                                                 f"invariant(s){assumed}"))
             elif prop.name in st.refuted:
                 trace = st.refuted[prop.name]
                 out.append(PropertyResult(prop.name, prop.kind, FAIL, depth=trace.depth, trace=trace, loc=prop.loc))
