@@ -66,7 +66,8 @@ def build_bounded(system: TransitionSystem, claims: Sequence[tuple[Term, int]],
     if flat:
         system, flattener = flat
         terms = flattener.terms(terms)
-    f = Frames(system, relevant_states(system, terms))
+    # functional unrolling, except over flattened memories (measured: see Frames)
+    f = Frames(system, relevant_states(system, terms), functional=not flat)
     depth = max(ks)
     roots: list[Term] = [f.init()]
     frame_roots: list[list[int]] = []     # indices into roots

@@ -112,7 +112,8 @@ def _induction_obligations(system: TransitionSystem, c: _Claimed, flat: Flattene
         system, fl = flat
         prop, invariant = fl.terms([prop, invariant])
         path_states = None if path_states is None else fl.variables(path_states)
-    return build_obligations(system, prop, invariant, c.cert.k, path_states, False, base=False)
+    return build_obligations(system, prop, invariant, c.cert.k, path_states, False, base=False,
+                             functional=flat is None)
 
 
 def _decide(script: str, solvers: list[str], timeout: float | None,
