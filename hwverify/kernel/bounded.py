@@ -73,7 +73,7 @@ def build_bounded(system: TransitionSystem, claims: Sequence[tuple[Term, int]],
     frame_roots: list[list[int]] = []     # indices into roots
     goal_roots: list[list[int | None]] = []
     for j in range(depth):
-        frame = ([f.trans(j - 1)] if j else []) + [f.constraints(j)]
+        frame = [t for t in ([f.trans(j - 1)] if j else []) + [f.constraints(j)] if t is not T.true()]
         frame_roots.append(list(range(len(roots), len(roots) + len(frame))))
         roots += frame
         row: list[int | None] = []
