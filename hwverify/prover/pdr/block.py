@@ -67,6 +67,11 @@ def strengthen(ctx: Context) -> Obligation | None:
         while heap:
             ctx.check_time()
             level, _, ob = heapq.heappop(heap)
+            done = frames.blocked_at(ob.cube, level + 1)
+            if done is not None:  # a lemma already excludes it from F_{level+1}: no query needed
+                if done <= k:
+                    heapq.heappush(heap, (done, next(seq), ob))
+                continue
             if frames.relative_induction(level, ob.cube):
                 pstate, pinputs = ctx.read_state(frames.last)
                 pred = Obligation(level - 1, (), pstate, pinputs, ob)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from hwverify.prover.pdr.frames import DEFAULT_LAYOUT, Frames, VarPool
+from hwverify.prover.pdr.houdini import inductive_clauses
 from hwverify.prover.pdr.lift import Lifter
 from hwverify.prover.pdr.model import BitModel, Cube
 from hwverify.prover.pdr.sat import OutOfTime, Sat, Stats
@@ -11,13 +12,14 @@ from hwverify.prover.result import Deadline
 class Context:
     """Model, frames, lifter and bookkeeping (literal activity, counters) of one run."""
 
-    def __init__(self, model: BitModel, deadline: Deadline, layout: str = DEFAULT_LAYOUT):
+    def __init__(self, model: BitModel, deadline: Deadline, layout: str = DEFAULT_LAYOUT, houdini: bool = True):
         self.model = model
         self.deadline = deadline
         self.stats = Stats()
         pool = VarPool(model.aig.nvars + 1)
         self.primed = {x: pool.new() for x in model.latches}
-        self.frames = Frames(model, pool, self.primed, deadline, self.stats, layout)
+        self.background = inductive_clauses(model, pool, self.primed, deadline, self.stats) if houdini else []
+        self.frames = Frames(model, pool, self.primed, deadline, self.stats, layout, self.background)
         self.lifter = Lifter(model, pool, self.primed, deadline, self.stats)
         self.activity: dict[int, float] = {}
         self.init_units = model.initiation_units()

@@ -44,11 +44,12 @@ class PDR(Engine):
     name = "pdr"
 
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None,
-                 layout: str = DEFAULT_LAYOUT):
+                 layout: str = DEFAULT_LAYOUT, houdini: bool = True):
         super().__init__(system, options)
         # the solver is always CaDiCaL: say so in results (and the kernel then prefers any other)
         self.options = replace(self.options, solver=SOLVER_NAME)
         self.layout = layout
+        self.houdini = houdini
         self.stats: dict[str, dict] = {}
 
     def properties_of(self, system: TransitionSystem) -> list[Property]:
@@ -65,7 +66,7 @@ class PDR(Engine):
             model = BitModel.build(cone, prop)
         except UnsupportedError as e:
             return PropertyResult(prop.name, prop.kind, UNKNOWN, reason=f"pdr: {e}", loc=prop.loc)
-        ctx = Context(model, deadline, self.layout)
+        ctx = Context(model, deadline, self.layout, self.houdini)
         stats = {"blast_time": round(time.monotonic() - start, 3), "latches": len(model.latches),
                  "inputs": len(model.inputs), "gates": len(model.aig.gates), "constant_latches": len(model.constants)}
         self.stats[prop.name] = stats
@@ -98,11 +99,12 @@ class PDR(Engine):
             stats.update({"frames": k, "lemmas": ctx.frames.count(), "time": round(time.monotonic() - start, 3)})
 
     def _pass(self, model: BitModel, prop: Property, ctx: Context, level: int) -> PropertyResult:
-        cubes = ctx.frames.invariant(level)
+        cubes = ctx.background + ctx.frames.invariant(level)
         invariant = model.constant_terms() + [model.lemma_term(c) for c in cubes]
         cert = Certificate(prop.name, invariant or [T.true()], 1, False, "pdr", SOLVER_NAME,
                            lemmas=[f"constant latches ({len(model.constants)} bits)"] * bool(model.constants)
-                           + [f"lemma {i}" for i in range(len(cubes))])
+                           + [f"houdini clause {i}" for i in range(len(ctx.background))]
+                           + [f"lemma {i}" for i in range(len(cubes) - len(ctx.background))])
         return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,
                               reason=f"inductive invariant of {len(invariant)} clauses found by pdr at frame {level}")
 

@@ -24,7 +24,7 @@ from hwverify.prover.pdr.sat import Sat, Stats
 from hwverify.prover.result import Deadline
 
 FRAME_LAYOUTS = ("activation", "per-frame")
-DEFAULT_LAYOUT = "per-frame"
+DEFAULT_LAYOUT = "activation"
 
 
 class VarPool:
@@ -54,7 +54,7 @@ class Frames:
     """The lemmas per level and the solvers for ``F_i & T`` queries."""
 
     def __init__(self, model: BitModel, pool: VarPool, primed: dict[int, int], deadline: Deadline,
-                 stats: Stats, layout: str = DEFAULT_LAYOUT):
+                 stats: Stats, layout: str = DEFAULT_LAYOUT, background: list[Cube] = ()):
         if layout not in FRAME_LAYOUTS:
             raise ValueError(f"unknown frame layout {layout!r}; known: {', '.join(FRAME_LAYOUTS)}")
         self.model = model
@@ -63,7 +63,8 @@ class Frames:
         self.deadline = deadline
         self.stats = stats
         self.layout = layout
-        self.base = transition_clauses(model, primed) + [[model.constraint]]
+        # background: clauses known to hold in every reachable state (Houdini's), in every frame
+        self.base = transition_clauses(model, primed) + [[model.constraint]] + [[-l for l in c] for c in background]
         self.init_clauses = [[x if v else -x] for x, v in model.initiation_units().items()]
         self.init_clauses += [[g] for g in model.init_general]
         self.lemmas: list[set[Cube]] = [set(), set()]   # levels 0 (unused) .. top
@@ -122,6 +123,15 @@ class Frames:
         """Replace ``cube`` at ``level`` by ``new`` (a sub-cube) at ``level + 1``."""
         self.lemmas[level].discard(cube)
         self.add_lemma(new, level + 1)
+
+    def blocked_at(self, cube: Cube, level: int) -> int | None:
+        """The highest level >= ``level`` with a lemma whose cube is contained in ``cube`` (it is blocked there)."""
+        s = set(cube)
+        for j in range(self.top, level - 1, -1):
+            for c in self.lemmas[j]:
+                if len(c) <= len(s) and s.issuperset(c):
+                    return j
+        return None
 
     def invariant(self, level: int) -> list[Cube]:
         """The lemmas of ``F_level`` (levels >= level)."""

@@ -224,7 +224,7 @@ class BitModel:
 
     def trace_frames(self, system: TransitionSystem, state0: dict[int, bool],
                      inputs: Sequence[dict[int, bool]]) -> list[dict[str, Value]]:
-        """Trace frames: frame 0 holds the initial state bits and inputs, later frames inputs.
+        """Trace frames: frame 0 holds the uninitialised state bits and inputs, later frames inputs.
 
         States without a next function take their value in frame j+1 from the
         free-next inputs of frame j. Bits outside the cone are 0; the trace is
@@ -233,7 +233,9 @@ class BitModel:
         frames: list[dict[str, Value]] = [{} for _ in inputs]
         for x, b in state0.items():
             o = self.origin.get(x)
-            if o is not None and o.var in system.states:
+            # states with an initial value are left to the replay, which computes them whole (bits
+            # outside the cone or constant were never latches here)
+            if o is not None and o.var in system.states and o.var not in system.init:
                 _set_bit(frames[0], o, b)
         free_inverse = {n: c for c, n in self.free_next.items()}
         input_set = set(system.inputs)
