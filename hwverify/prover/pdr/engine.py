@@ -30,7 +30,8 @@ from hwverify.prover.pdr.frames import DEFAULT_LAYOUT
 from hwverify.prover.pdr.model import BitModel
 from hwverify.prover.pdr.propagate import propagate
 from hwverify.prover.pdr.sat import SOLVER_NAME, OutOfTime
-from hwverify.prover.result import FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions, PropertyResult
+from hwverify.prover.result import (FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions, PropertyResult,
+                                    Result)
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.system import Property, TransitionSystem
@@ -51,6 +52,12 @@ class PDR(Engine):
         self.layout = layout
         self.houdini = houdini
         self.stats: dict[str, dict] = {}
+
+    def check(self, bound: int) -> Result:
+        """As every engine, plus per-property statistics (sizes, SAT queries and time, frames, lemmas)."""
+        result = super().check(bound)
+        result.stats["pdr"] = self.stats
+        return result
 
     def properties_of(self, system: TransitionSystem) -> list[Property]:
         return system.asserts
