@@ -69,23 +69,23 @@ def test_shell_records_and_replays_a_proof(tmp_path, capsys):
     saved = tmp_path / "lockstep.hwp"
     term = Terminal([sys.executable, "-m", "hwverify.cli", "shell", str(LOCKSTEP), "--top", "lockstep"], env)
     try:
-        term.expect(r"hwp> ")
+        term.expect(r"hwp>")
         term.send("ind\t")                       # Tab completes the tactic name
         term.expect(r"induct ")
         term.send("1\r")
-        out = term.expect(r"hwp> ")
+        out = term.expect(r"hwp>")
         assert "not 1-inductive" in out and re.search(r"a 'h\s+0002\*\s+0003\*", out)
         assert "next: lemma inv: a == b" in out
         term.send("lemma eq: a == b\r")
-        term.expect(r"new goal eq.*hwp> ")
+        term.expect(r"new goal eq.*hwp>")
         term.send("induct 1\r")
-        term.expect(r"no goals left.*hwp> ")
+        term.expect(r"no goals left.*hwp>")
         term.send("undo\r")
-        term.expect(r"undid: induct 1.*hwp> ")
+        term.expect(r"undid: induct 1.*hwp>")
         term.send("induct 1\r")
-        term.expect(r"no goals left.*hwp> ")
+        term.expect(r"no goals left.*hwp>")
         term.send(f"save {saved}\r")
-        term.expect(r"saved 2 step\(s\).*hwp> ")
+        term.expect(r"saved 2 step\(s\).*hwp>")
         term.send("quit\r")
         assert term.close() == 0
     finally:
