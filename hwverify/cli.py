@@ -24,7 +24,7 @@ from hwverify.frontend.amaranth import spec_depth
 from hwverify.frontend.load import FRONTENDS
 from hwverify.fuzz.command import add_parser as add_fuzz_parser, run as run_fuzz
 from hwverify.kernel.certdir import check_certificate_dir
-from hwverify.prover.registry import engines_for
+from hwverify.prover.registry import DEFAULT_ENGINE, engines_for
 from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
 from hwverify.report.console import ProgressDisplay, print_result, print_trace
 from hwverify.report.induction import explain_run, print_script_failure
@@ -36,7 +36,7 @@ from hwverify.report.tasks import print_lines, property_lines, run_json, sby_lin
 from hwverify.run.project import run_project, runs_exit_code
 from hwverify.run.sby import run_sby
 from hwverify.run.session import RunResult, verify
-from hwverify.run.task import KERNEL_SOLVERS, Gate, Task, parse_members
+from hwverify.run.task import KERNEL_SOLVERS, Gate, Secure, Task, parse_members
 
 EXIT_ERROR = EXIT_CODES["ERROR"]
 
@@ -50,6 +50,10 @@ EXAMPLES = {
               "hwverify cover designs/verilog/fifo.v --top fifo --cover 'count == 4' --vcd reach.vcd"],
     "equiv": ["hwverify equiv designs/equiv/acc_ref.v --gate designs/equiv/acc_inverted.v --top acc",
               "hwverify equiv designs/equiv/alu_ref.v --gate designs/equiv/alu_shared_bug.v --top alu --vcd diff.vcd"],
+    "secure": ["hwverify secure designs/secure/xor_cipher.v --top xor_cipher --secret key --public dout,busy,done "
+               "--when '!done'",
+               "hwverify secure designs/secure/xor_cipher.v --top xor_cipher -D LEAK --secret key --public dout "
+               "--when '!done' --vcd leak.vcd"],
     "run": ["hwverify run designs/hwverify.toml --junit results.xml",
             "hwverify run designs/sby/handshake_bug.sby",
             "hwverify run designs/hwverify.toml counter fifo -j 2"],
@@ -127,7 +131,7 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
                    help="bound (BMC/cover steps, max induction depth; default: an Amaranth design's HWVERIFY depth, else 20)")
     p.add_argument("--timeout", type=_nonnegative_float, default=None, help="wall-clock limit in seconds")
     p.add_argument("--engine", default=None, choices=engines,
-                   help=f"engine (default: {'kind' if mode is Mode.PROVE else 'equiv' if mode is Mode.EQUIV else mode})")
+                   help=f"engine (default: {DEFAULT_ENGINE[mode]})")
     p.add_argument("--portfolio", metavar="ENGINE/SOLVER,...", default=None,
                    help="portfolio members, e.g. kind/bitwuzla,kind/cvc5,bmc/z3 (implies --engine portfolio)")
     p.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
@@ -149,7 +153,7 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
     p.add_argument("--all-signals", action="store_true",
                    help="show internal signals (yosys stateNN, $past, enables) in counterexample tables")
     _add_cache_args(p)
-    if mode in (Mode.PROVE, Mode.EQUIV):
+    if mode in (Mode.PROVE, Mode.EQUIV, Mode.SECURE):
         p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
     if mode in (Mode.BMC, Mode.PROVE, Mode.EQUIV):
         p.add_argument("--replay", action=argparse.BooleanOptionalAction, default=None,
@@ -211,6 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file of 'GATE_NAME REFERENCE_NAME' lines: renamed ports and registers")
     p.add_argument("--lib", nargs="+", default=[], metavar="FILE",
                    help="cell library models (Verilog) read with both designs (standard-cell netlists)")
+    p = _subparser(sub, "secure", "prove public outputs never depend on secret inputs or registers "
+                                  "(noninterference: two runs that differ only in the secrets), or show a leak")
+    _add_design_args(p, ("assume",))
+    _add_run_args(p, Mode.SECURE)
+    p.add_argument("--secret", required=True, metavar="SIG,...",
+                   help="secret inputs (free in each run on its own) and registers (initial contents secret)")
+    p.add_argument("--public", required=True, metavar="OUT,...", help="signals an observer sees: must agree")
+    p.add_argument("--when", metavar="EXPR", default=None,
+                   help="compare only in cycles where EXPR holds in either run (e.g. '!done')")
+    p.add_argument("--release", action="append", default=[], metavar="EXPR",
+                   help="declassify: only runs in which this signal ('SIG', 'SIG if COND') or condition is "
+                        "equal are compared (repeatable; e.g. the ciphertext after done)")
     p = _subparser(sub, "run", "run the tasks of a project file (hwverify.toml) or a SymbiYosys .sby file")
     p.add_argument("sby_file", metavar="FILE", help="hwverify.toml project file or .sby file")
     p.add_argument("tasks", nargs="*", help="task names (default: all)")
@@ -268,7 +284,9 @@ def task_from_args(args: argparse.Namespace) -> Task:
     """The Task a ``bmc``/``prove``/``cover``/``equiv`` command line describes."""
     mode = Mode(args.command)
     members = parse_members(args.portfolio) if args.portfolio else None
-    gate = None
+    gate = secure = None
+    if mode is Mode.SECURE:
+        secure = Secure(_names(args.secret), _names(args.public), when=args.when, release=list(args.release))
     if mode is Mode.EQUIV:
         outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
         gate = Gate(args.gate, args.gate_top, args.gate_frontend, outputs, init=args.init, reset=args.reset,
@@ -283,9 +301,14 @@ def task_from_args(args: argparse.Namespace) -> Task:
                 memory_mb=args.memory_limit, isolate=args.isolate,
                 simple_path=not getattr(args, "no_simple_path", False),
                 asserts=getattr(args, "asserts", []), assumes=getattr(args, "assumes", []),
-                covers=getattr(args, "covers", []), gate=gate, script=getattr(args, "script", None),
+                covers=getattr(args, "covers", []), gate=gate, secure=secure, script=getattr(args, "script", None),
                 cache=not args.no_cache,
                 trust_cache=args.trust_cache)
+
+
+def _names(text: str) -> list[str]:
+    """``"a, b,c"`` -> ``["a", "b", "c"]``."""
+    return [n.strip() for n in text.split(",") if n.strip()]
 
 
 def _print_error(message: str, location: str | None, as_json: bool) -> None:
@@ -304,18 +327,20 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
     """The verdict first: counterexample tables, the miter's first difference, per-property lines."""
     system = run.system
     compared = getattr(system, "compared", None)   # a miter: show the inputs and both sides' outputs
-    names = (system.shared_inputs + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
+    names = (system.shared_inputs + getattr(system, "secret_columns", [])   # secure: both runs' secrets
+             + [f"{side}.{n}" for n in compared for side in "ab"]) if compared else None
     for p in run.properties:
         if p.trace is not None and p.status in (FAIL, PASS):
             print_trace(p.trace, names=names, all_signals=args.all_signals, system=system)
     if compared and any(p.status == FAIL for p in run.properties):
         first = min(p.depth for p in run.properties if p.status == FAIL)
         differ = [p.name for p in run.properties if p.status == FAIL and p.depth == first]
-        print(f"first difference at step {first}: {', '.join(differ)} (a.* = {args.design[0]}, "
-              f"b.* = {args.gate[0]})")
+        sides = (f"a.* = {args.design[0]}, b.* = {args.gate[0]}" if getattr(args, "gate", None) else
+                 "a.*, b.*: two runs with different secrets")
+        print(f"first difference at step {first}: {', '.join(differ)} ({sides})")
     if compared:   # a miter: the equivalence semantics used, what found no counterpart, why a FAIL is one
         for note in system.notes:
-            if note.startswith(("equivalence semantics", "unmatched", "clocks:", "netlist:")):
+            if note.startswith(("equivalence semantics", "unmatched", "clocks:", "netlist:", "self-composition")):
                 print(note)
         for p in run.properties:
             if p.status == FAIL and p.reason:
@@ -377,7 +402,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     replayed = io.StringIO()
     disagree = False
-    if getattr(args, "replay", None) is not False:   # every FAIL replayed in Icarus; ERROR if not reproduced
+    # every FAIL replayed in Icarus; ERROR if not reproduced (not yet a self-composition's: its two runs have no
+    # single RTL instance to drive, so the kernel's replay is its check)
+    if getattr(args, "replay", None) is not False and task.mode is not Mode.SECURE:
         waves = (os.path.splitext(args.trace_json)[0] if args.trace_json else
                  os.path.join(OUTPUT_ROOT, "replay", safe_name(args.top or "design"))) + ".replay.vcd"
         outcomes = replay_run(run, waves=waves if getattr(args, "replay", None) else None, out=replayed)
@@ -507,7 +534,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return code if not written.errors or code == 130 else code | EXIT_ERROR
 
 
-COMMANDS = {"bmc": cmd_verify, "prove": cmd_verify, "cover": cmd_verify, "equiv": cmd_verify,
+COMMANDS = {"bmc": cmd_verify, "prove": cmd_verify, "cover": cmd_verify, "equiv": cmd_verify, "secure": cmd_verify,
             "check-proof": cmd_check_proof, "run": cmd_run, "cosim": run_cosim, "replay": run_replay,
             "fuzz": run_fuzz, "shell": run_shell}
 

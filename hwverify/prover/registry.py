@@ -41,19 +41,20 @@ def _spec(name: str, modes: tuple[Mode, ...], build: Builder, summary: str) -> E
 
 
 ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
-    _spec("bmc", (Mode.BMC, Mode.PROVE, Mode.EQUIV), lambda s, o, m: BMC(s, o),
+    _spec("bmc", (Mode.BMC, Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: BMC(s, o),
           "bounded model checking: assertions hold for steps 0..depth"),
-    _spec("kind", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: KInduction(s, o),
+    _spec("kind", (Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: KInduction(s, o),
           "k-induction with simple-path constraints, up to k = depth"),
     _spec("cover", (Mode.COVER,), lambda s, o, m: BMC(s, o, covers=True),
           "BMC over cover goals: a trace reaching each"),
-    _spec("equiv", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: EquivEngine(s, o),
+    _spec("equiv", (Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: EquivEngine(s, o),
           "signal correspondence (inductive register equalities), then strengthened k-induction"),
-    _spec("pdr", (Mode.PROVE, Mode.EQUIV), lambda s, o, m: PDR(s, o),
+    _spec("pdr", (Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: PDR(s, o),
           "IC3/PDR over the bit-blasted design (CaDiCaL): inductive invariants, no depth needed"),
 )}
 
-DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover", Mode.EQUIV: "equiv"}
+DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover", Mode.EQUIV: "equiv",
+                                 Mode.SECURE: "equiv"}
 
 # Two members: the machines we target have two cores. k-induction's base case is BMC,
 # so the prove portfolio finds counterexamples as well as proofs.
@@ -62,6 +63,7 @@ PORTFOLIO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
     Mode.BMC: [("bmc", "bitwuzla"), ("bmc", "cvc5")],
     Mode.COVER: [("cover", "bitwuzla"), ("cover", "cvc5")],
     Mode.EQUIV: [("equiv", "bitwuzla"), ("kind", "cvc5")],
+    Mode.SECURE: [("equiv", "bitwuzla"), ("kind", "cvc5")],
 }
 
 

@@ -35,6 +35,7 @@ class Mode(StrEnum):
     PROVE = "prove"
     COVER = "cover"
     EQUIV = "equiv"
+    SECURE = "secure"      # noninterference: the self-composition's public outputs agree (prover/selfcomp.py)
 
     @property
     def property_kind(self) -> str:

@@ -31,6 +31,7 @@ from hwverify.prover.tactics.script import run_script_file
 from hwverify.run.cache import TaskCache
 from hwverify.run.equiv_load import load_pair
 from hwverify.run.portfolio import Portfolio
+from hwverify.run.secure_load import load_selfcomp
 from hwverify.run.task import PORTFOLIO, Gate, Task
 from hwverify.run.worker import run_isolated
 from hwverify.semantics.system import TransitionSystem
@@ -102,6 +103,9 @@ class RunResult:
 
 def load(task: Task) -> TransitionSystem:
     """The task's system: given, loaded from its files, or the miter of design and gate; with extra properties."""
+    if task.mode is Mode.SECURE:   # the self-composition of the design, given or loaded
+        return load_selfcomp(task, _own_copy(task.system) if task.system is not None else
+                             task.loader() if task.loader is not None else None)
     if task.system is not None or task.loader is not None:
         system = task.system if task.system is not None else task.loader()
         if task.asserts or task.assumes or task.covers:

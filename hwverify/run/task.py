@@ -17,7 +17,7 @@ from hwverify.prover.result import EngineOptions, Mode, Status
 from hwverify.prover.solvers import make_solver
 from hwverify.semantics.system import TransitionSystem
 
-__all__ = ["Task", "Gate", "Mode", "Status", "KERNEL_SOLVERS", "parse_members"]
+__all__ = ["Task", "Gate", "Secure", "Mode", "Status", "KERNEL_SOLVERS", "parse_members"]
 
 KERNEL_SOLVERS = ("z3", "cvc5", "bitwuzla")
 PORTFOLIO = "portfolio"
@@ -41,6 +41,16 @@ class Gate:
     latency: int = 0
     map: str | None = None             # file of "GATE_NAME REF_NAME" lines: renamed ports and registers
     libs: list[str] = field(default_factory=list)   # cell library models (Verilog) read with both designs
+
+
+@dataclass
+class Secure:
+    """What a noninterference task keeps secret and compares (prover/selfcomp.py builds the two runs)."""
+
+    secrets: list[str]                 # inputs and registers whose values must not reach ``public``
+    public: list[str]                  # signals an observer sees: equal in two runs that differ only in secrets
+    when: str | None = None            # compare only in cycles where this expression holds (in either run)
+    release: list[str] = field(default_factory=list)   # expressions declassified: assumed equal in both runs
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Task:
     assumes: list[str] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)
     gate: Gate | None = None           # equivalence: the design compared against ``design``
+    secure: Secure | None = None       # noninterference: secrets and public outputs of the self-composition
     name: str = ""
     expect: list[Status] = field(default_factory=lambda: [Status.PASS])
     system: TransitionSystem | None = None   # an already lowered design (Python API)
@@ -132,6 +143,10 @@ class Task:
             raise UsageError("an equivalence task needs a second design (--gate)")
         if self.mode is not Mode.EQUIV and self.gate is not None:
             raise UsageError(f"--gate only makes sense for equiv, not {self.mode}")
+        if self.mode is Mode.SECURE and (self.secure is None or not self.secure.secrets or not self.secure.public):
+            raise UsageError("a noninterference task needs the secrets (--secret) and public outputs (--public)")
+        if self.mode is not Mode.SECURE and self.secure is not None:
+            raise UsageError(f"--secret/--public only make sense for secure, not {self.mode}")
         for e in self.expect:
             if e not in Status.__members__.values():
                 raise UsageError(f"expect {e!r} is not a status")
