@@ -104,12 +104,17 @@ def main() -> int:
     ap.add_argument("--depth", type=int, default=1000, help="k-induction's largest k (PDR ignores it with a timeout)")
     ap.add_argument("--engines", default="pdr,kind")
     ap.add_argument("--filter", default="")
+    ap.add_argument("--files", help="a file listing the instances to run (paths as in expected.csv), one a line")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--layouts", action="store_true", help="also compare PDR's two frame layouts")
     ap.add_argument("--out", default=os.path.join(RESULTS, "pdr.json"))
     args = ap.parse_args()
     with open(os.path.join(DATA, "expected.csv")) as fh:
         rows = [r for r in csv.DictReader(fh) if args.filter in r["file"]]
+    if args.files:
+        with open(args.files) as fh:
+            wanted = {line.strip() for line in fh if line.strip()}
+        rows = [r for r in rows if r["file"] in wanted]
     engines = args.engines.split(",")
     results: dict[tuple[str, str], dict] = {}
 

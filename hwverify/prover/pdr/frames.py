@@ -15,12 +15,15 @@ Two layouts answer the same queries (``FRAME_LAYOUTS``):
 
 ``bench/pdr.py`` measures both; the engine uses the faster (``DEFAULT_LAYOUT``).
 Temporary clauses (the ``~cube`` of a relative-induction query) get a fresh
-activation literal that is retired by a unit clause after the query.
+activation literal that is retired by a unit clause after the query; a solver
+that has used many is rebuilt (``sat.REBUILD_AFTER``). Lemmas are indexed by
+literal, so subsumption and "already blocked" checks look only at lemmas
+that can match.
 """
 from __future__ import annotations
 
 from hwverify.prover.pdr.model import BitModel, Cube
-from hwverify.prover.pdr.sat import Sat, Stats
+from hwverify.prover.pdr.sat import REBUILD_AFTER, Sat, Stats
 from hwverify.prover.result import Deadline
 
 FRAME_LAYOUTS = ("activation", "per-frame")
@@ -28,7 +31,7 @@ DEFAULT_LAYOUT = "activation"
 
 
 class VarPool:
-    """Fresh SAT variables beyond the AIG's (primed latches, activation literals)."""
+    """Variables beyond the AIG's that every solver shares (primed latches)."""
 
     def __init__(self, first: int):
         self.top = first - 1
@@ -58,8 +61,8 @@ class Frames:
         if layout not in FRAME_LAYOUTS:
             raise ValueError(f"unknown frame layout {layout!r}; known: {', '.join(FRAME_LAYOUTS)}")
         self.model = model
-        self.pool = pool
         self.primed = primed
+        self.first_var = pool.top + 1
         self.deadline = deadline
         self.stats = stats
         self.layout = layout
@@ -68,15 +71,16 @@ class Frames:
         self.init_clauses = [[x if v else -x] for x, v in model.initiation_units().items()]
         self.init_clauses += [[g] for g in model.init_general]
         self.lemmas: list[set[Cube]] = [set(), set()]   # levels 0 (unused) .. top
+        self.level_of: dict[Cube, int] = {}
+        self.by_lit: dict[int, set[Cube]] = {}            # literal -> lemmas containing it
+        self.by_first: dict[int, set[Cube]] = {}          # first literal -> lemmas
         self.solvers: list[Sat] = []
         self.act: list[int] = []
         self.last: Sat | None = None
+        self.rebuilds = 0
         self._pending: dict[int, int] = {}  # solver id -> activation literal to retire
         if layout == "activation":
-            self.one = Sat(self.base, deadline, stats)
-            self.act = [pool.new(), pool.new()]
-            for c in self.init_clauses:
-                self.one.add([-self.act[0]] + c)
+            self._build_one()
         else:
             self.solvers = [self._new_solver(0), self._new_solver(1)]
 
@@ -84,8 +88,19 @@ class Frames:
     def top(self) -> int:
         return len(self.lemmas) - 1
 
+    # ------------------------------------------------------ solvers
+    def _build_one(self) -> None:
+        """The single solver of the activation layout, with every lemma re-added."""
+        self.one = Sat(self.base, self.deadline, self.stats, self.first_var)
+        self.act = [self.one.new_var() for _ in self.lemmas]
+        for c in self.init_clauses:
+            self.one.add([-self.act[0]] + c)
+        for j in range(1, len(self.lemmas)):
+            for cube in self.lemmas[j]:
+                self.one.add([-self.act[j]] + [-l for l in cube])
+
     def _new_solver(self, level: int) -> Sat:
-        s = Sat(self.base, self.deadline, self.stats)
+        s = Sat(self.base, self.deadline, self.stats, self.first_var)
         if level == 0:
             for c in self.init_clauses:
                 s.add(c)
@@ -95,50 +110,82 @@ class Frames:
                     s.add([-l for l in cube])
         return s
 
+    def _maybe_rebuild(self, level: int) -> None:
+        if self.layout == "activation":
+            if self.one.fresh > REBUILD_AFTER:
+                self._pending.pop(id(self.one), None)
+                self.one.delete()
+                self._build_one()
+                self.rebuilds += 1
+        elif self.solvers[level].fresh > REBUILD_AFTER:
+            self._pending.pop(id(self.solvers[level]), None)
+            self.solvers[level].delete()
+            self.solvers[level] = self._new_solver(level)
+            self.rebuilds += 1
+
     def extend(self) -> None:
         """Open a new top level (its frame starts as all states)."""
         self.lemmas.append(set())
         if self.layout == "activation":
-            self.act.append(self.pool.new())
+            self.act.append(self.one.new_var())
         else:
             self.solvers.append(self._new_solver(self.top))
 
     # -------------------------------------------------------- lemmas
+    def _remove(self, cube: Cube) -> None:
+        level = self.level_of.pop(cube)
+        self.lemmas[level].discard(cube)
+        for l in cube:
+            self.by_lit[l].discard(cube)
+        self.by_first[cube[0]].discard(cube)
+
     def add_lemma(self, cube: Cube, level: int) -> None:
         """``~cube`` holds in frames 1..level; weaker lemmas it subsumes at lower levels go."""
-        s = set(cube)
-        for j in range(1, min(level, self.top) + 1):
-            dead = [c for c in self.lemmas[j] if s.issubset(c)]
-            for c in dead:
-                self.lemmas[j].discard(c)
-        self.lemmas[min(level, self.top)].add(cube)
+        level = min(level, self.top)
+        if self.level_of.get(cube, -1) >= level:
+            return  # already known at this level or higher
+        sets = sorted((self.by_lit.get(l, set()) for l in cube), key=len)
+        weaker = set(sets[0]).intersection(*sets[1:]) if sets else set()
+        for c in weaker:  # c contains cube: ~c is implied by ~cube
+            if self.level_of[c] <= level:
+                self._remove(c)
+        if cube in self.level_of:
+            self._remove(cube)
+        self.lemmas[level].add(cube)
+        self.level_of[cube] = level
+        for l in cube:
+            self.by_lit.setdefault(l, set()).add(cube)
+        self.by_first.setdefault(cube[0], set()).add(cube)
         clause = [-l for l in cube]
         if self.layout == "activation":
-            self.one.add([-self.act[min(level, self.top)]] + clause)
+            self.one.add([-self.act[level]] + clause)
         else:
-            for j in range(1, min(level, self.top) + 1):
+            for j in range(1, level + 1):
                 self.solvers[j].add(clause)
 
     def move_up(self, cube: Cube, level: int, new: Cube) -> None:
         """Replace ``cube`` at ``level`` by ``new`` (a sub-cube) at ``level + 1``."""
-        self.lemmas[level].discard(cube)
+        if cube in self.level_of:
+            self._remove(cube)
         self.add_lemma(new, level + 1)
 
     def blocked_at(self, cube: Cube, level: int) -> int | None:
         """The highest level >= ``level`` with a lemma whose cube is contained in ``cube`` (it is blocked there)."""
         s = set(cube)
-        for j in range(self.top, level - 1, -1):
-            for c in self.lemmas[j]:
-                if len(c) <= len(s) and s.issuperset(c):
-                    return j
-        return None
+        best = None
+        for l in cube:
+            for c in self.by_first.get(l, ()):
+                lv = self.level_of[c]
+                if lv >= level and (best is None or lv > best) and s.issuperset(c):
+                    best = lv
+        return best
 
     def invariant(self, level: int) -> list[Cube]:
         """The lemmas of ``F_level`` (levels >= level)."""
         return [c for j in range(level, len(self.lemmas)) for c in self.lemmas[j]]
 
     def count(self) -> int:
-        return sum(len(s) for s in self.lemmas)
+        return len(self.level_of)
 
     # -------------------------------------------------------- queries
     def _frame(self, level: int) -> tuple[Sat, list[int]]:
@@ -153,12 +200,13 @@ class Frames:
         before the next query on the same solver, so the model or core of this
         one stays readable until then.
         """
+        self._maybe_rebuild(level)
         sat, extra = self._frame(level)
         pending = self._pending.pop(id(sat), None)
         if pending is not None:
             sat.add([-pending])
         if temp_clause is not None:
-            a = self.pool.new()
+            a = sat.new_var()
             sat.add([-a] + temp_clause)
             extra = extra + [a]
             self._pending[id(sat)] = a

@@ -48,26 +48,28 @@ def inductive_clauses(model: BitModel, pool: VarPool, primed: dict[int, int], de
     alive = [c for c in cands if _holds_initially(model, c)]
     if not alive:
         return []
-    sat = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats)
+    sat = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats, pool.top + 1)
     guard: dict[tuple[int, ...], int] = {}
     viol: dict[tuple[int, ...], int] = {}
     for c in alive:
-        g = pool.new()
+        g = sat.new_var()
         guard[c] = g
         sat.add([-g] + list(c))
-        d = pool.new()  # d -> the clause fails in the next state
+        d = sat.new_var()  # d -> the clause fails in the next state
         viol[c] = d
         for l in c:
             sat.add([-d, -(primed[l] if l > 0 else -primed[-l])])
     for _ in range(MAX_ROUNDS):
         if not alive or deadline.expired():
             break
-        a = pool.new()
+        a = sat.new_var()
         sat.add([-a] + [viol[c] for c in alive])
         answer = sat.solve([a] + [guard[c] for c in alive])
         if not answer:
             sat.delete()
-            return [tuple(sorted((-l for l in c), key=abs)) for c in alive]
+            units = {c[0] for c in alive if len(c) == 1}
+            kept = [c for c in alive if len(c) == 1 or not units.intersection(c)]  # the rest follow from units
+            return [tuple(sorted((-l for l in c), key=abs)) for c in kept]
         m = sat.model()
         n = len(m)
 

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from hwverify.prover.pdr.frames import VarPool, transition_clauses
 from hwverify.prover.pdr.model import BitModel, Cube
-from hwverify.prover.pdr.sat import Sat, Stats
+from hwverify.prover.pdr.sat import REBUILD_AFTER, Sat, Stats
 from hwverify.prover.result import Deadline
-
-REBUILD_AFTER = 5000
 
 
 class Lifter:
@@ -33,18 +31,16 @@ class Lifter:
         self.deadline = deadline
         self.stats = stats
         self.clauses = transition_clauses(model, primed)
-        self.sat = Sat(self.clauses, deadline, stats)
-        self.uses = 0
+        self.first_var = pool.top + 1
+        self.sat = Sat(self.clauses, deadline, stats, self.first_var)
 
     def _query(self, state: list[int], inputs: list[int], target: list[int], temp: list[int] | None) -> Cube:
-        self.uses += 1
-        if self.uses > REBUILD_AFTER:
+        if self.sat.fresh > REBUILD_AFTER:
             self.sat.delete()
-            self.sat = Sat(self.clauses, self.deadline, self.stats)
-            self.uses = 0
+            self.sat = Sat(self.clauses, self.deadline, self.stats, self.first_var)
         extra: list[int] = []
         if temp is not None:
-            a = self.pool.new()
+            a = self.sat.new_var()
             self.sat.add([-a] + temp)
             extra = [a]
         # inputs first: the solver then blames as few state literals as it can

@@ -15,6 +15,7 @@ from hwverify.prover.result import Deadline
 
 SOLVER_NAME = "cadical195"
 SLICE_CONFLICTS = 20_000
+REBUILD_AFTER = 2_000   # fresh variables before an owner rebuilds a solver
 
 
 class OutOfTime(Exception):
@@ -41,14 +42,29 @@ def _cadical():
 
 
 class Sat:
-    """An incremental solver with a fresh-variable counter shared by its owner."""
+    """An incremental solver with its own counter for fresh variables (activation literals).
 
-    def __init__(self, clauses: Iterable[Sequence[int]], deadline: Deadline, stats: Stats):
+    Every variable the clauses use is below ``first_var``; ``new_var`` counts up
+    from there. Keeping each solver's numbering dense matters: python-sat's
+    ``get_model`` returns one entry per variable, so a solver that had a fresh
+    literal per query for a long time pays for all of them on every model; owners
+    rebuild a solver once ``new_var`` has been called ``REBUILD_AFTER`` times.
+    """
+
+    def __init__(self, clauses: Iterable[Sequence[int]], deadline: Deadline, stats: Stats, first_var: int):
         self.solver = _cadical()()
         self.solver.append_formula(list(clauses))
         self.deadline = deadline
         self.stats = stats
         self._model: list[int] | None = None
+        self.next_var = first_var
+        self.fresh = 0
+
+    def new_var(self) -> int:
+        v = self.next_var
+        self.next_var += 1
+        self.fresh += 1
+        return v
 
     def add(self, clause: Sequence[int]) -> None:
         self.solver.add_clause(list(clause))
