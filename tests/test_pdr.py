@@ -210,3 +210,59 @@ def test_through_the_run_layer():
     run = verify(Task(design=[path], engine="pdr", timeout=60))
     assert run.status == PASS
     assert all(p.checked for p in run.properties)
+
+
+def test_initial_values_that_read_other_states():
+    """A non-constant init (y starts as x, x uninitialised) takes the SAT path for "intersects init"."""
+    s = TransitionSystem("copy")
+    x = s.add_state("x", 4)
+    y = s.add_state("y", 4, init=x)
+    go = s.add_input("go", 1)
+    s.set_next(x, T.ite(go, T.add(x, T.const(1, 4)), x))
+    s.set_next(y, T.ite(go, T.add(y, T.const(1, 4)), y))
+    s.add_assert("same", T.eq(x, y))
+    assert cross_check(s) == [PASS]
+    s2 = TransitionSystem("copy_bug")
+    x = s2.add_state("x", 4)
+    y = s2.add_state("y", 4, init=x)
+    s2.set_next(x, x)
+    s2.set_next(y, T.add(y, T.const(1, 4)))
+    s2.add_assert("same", T.eq(x, y))
+    p = pdr_checked(s2)[0]
+    assert p.status == FAIL and p.depth == 1
+
+
+def test_states_without_next_are_free_after_the_first_cycle():
+    s = TransitionSystem("free")
+    z = s.add_state("z", 3, init=T.const(0, 3))
+    s.add_assert("never5", T.ne(z, T.const(5, 3)))
+    p = pdr_checked(s)[0]
+    assert p.status == FAIL and p.depth == 1 and p.trace.frames[1]["z"] == 5
+
+
+def test_constant_latches_are_facts_of_the_invariant():
+    """A latch stuck at its initial value is folded away and comes back as an invariant term."""
+    s = TransitionSystem("stuck")
+    en = s.add_input("en", 1)
+    lock = s.add_state("lock", 1, init=T.const(0, 1))
+    s.set_next(lock, T.and_(lock, en))           # 0 forever
+    c = s.add_state("c", 4, init=T.const(0, 4))
+    s.set_next(c, T.ite(lock, T.add(c, T.const(1, 4)), c))
+    s.add_assert("c_zero", T.eq(c, T.const(0, 4)))
+    engine = PDR(s, EngineOptions(timeout=10))
+    p = engine.check(10).properties[0]
+    assert p.status == PASS and check_certificate(s, p.certificate).ok
+    assert engine.stats["c_zero"]["constant_latches"] >= 1
+    assert any(t is T.eq(lock, T.const(0, 1)) for t in p.certificate.invariant)
+
+
+def test_constraints_hold_in_the_failing_cycle_too():
+    """A bad state whose every input breaks the constraints is no counterexample."""
+    s = TransitionSystem("constrained")
+    i = s.add_input("i", 2)
+    c = s.add_state("c", 2, init=T.const(0, 2))
+    s.set_next(c, i)
+    s.add_constraint(T.ne(i, T.const(3, 2)))
+    s.add_constraint(T.ne(c, T.const(3, 2)))
+    s.add_assert("not3", T.ne(c, T.const(3, 2)))
+    assert cross_check(s) == [PASS]
