@@ -33,7 +33,7 @@ class Loader(Protocol):
     """How every frontend is called: the files, then the same keyword options for all."""
 
     def __call__(self, paths: list[str], *, top: str | None, defines: Mapping[str, str],
-                 include_dirs: list[str], multiclock: bool) -> TransitionSystem: ...
+                 include_dirs: list[str], multiclock: bool, clocks_together: bool = False) -> TransitionSystem: ...
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,14 @@ class Frontend:
 
 
 def _load_btor2(paths: list[str], *, top: str | None, defines: Mapping[str, str],
-                include_dirs: list[str], multiclock: bool) -> TransitionSystem:
+                include_dirs: list[str], multiclock: bool, clocks_together: bool = False) -> TransitionSystem:
     # A BTOR2 file is one flat system with one step per transition: top,
     # defines and multiclock have nothing left to act on.
     return lower_btor2(paths)
 
 
 def _load_pyverilog(paths: list[str], *, top: str | None, defines: Mapping[str, str],
-                    include_dirs: list[str], multiclock: bool) -> TransitionSystem:
+                    include_dirs: list[str], multiclock: bool, clocks_together: bool = False) -> TransitionSystem:
     if multiclock:
         raise FrontendError("--multiclock needs the yosys frontend (--frontend yosys)", SourceLoc(paths[0]))
     if top is None:
@@ -62,13 +62,13 @@ def _load_pyverilog(paths: list[str], *, top: str | None, defines: Mapping[str, 
 
 
 def _load_yosys(paths: list[str], *, top: str | None, defines: Mapping[str, str],
-                include_dirs: list[str], multiclock: bool) -> TransitionSystem:
+                include_dirs: list[str], multiclock: bool, clocks_together: bool = False) -> TransitionSystem:
     return lower_with_yosys(paths, top=top, defines=dict(defines), include_dirs=include_dirs,
-                            multiclock=multiclock)
+                            multiclock=multiclock, clocks_together=clocks_together)
 
 
 def _load_amaranth(paths: list[str], *, top: str | None, defines: Mapping[str, str],
-                   include_dirs: list[str], multiclock: bool) -> TransitionSystem:
+                   include_dirs: list[str], multiclock: bool, clocks_together: bool = False) -> TransitionSystem:
     if len(paths) != 1:
         raise FrontendError("give exactly one Amaranth design (path/module.py:ClassName)")
     return lower_amaranth(load_amaranth_class(paths[0]), multiclock=multiclock)
@@ -175,7 +175,8 @@ def _pyverilog_or_yosys(paths: list[str], **options) -> TransitionSystem:
 def load_system(paths: Sequence[str], top: str | None = None, frontend: str | None = None,
                 defines: dict[str, str] | None = None, include_dirs: Sequence[str] = (),
                 asserts: Sequence[str] = (), assumes: Sequence[str] = (),
-                covers: Sequence[str] = (), multiclock: bool = False) -> TransitionSystem:
+                covers: Sequence[str] = (), multiclock: bool = False,
+                clocks_together: bool = False) -> TransitionSystem:
     """Read ``paths`` into one system and add the extra properties.
 
     ``paths`` is one BTOR2 file, Verilog/SystemVerilog/RTLIL files (with
@@ -184,6 +185,8 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
     choice ``FILE_KINDS`` makes: ``.sv`` and RTLIL go through yosys, plain
     Verilog through pyverilog. ``asserts``/``assumes``/``covers`` are
     property expressions over the design's signals, as the CLI's ``--assert``.
+    ``clocks_together`` accepts SBY's model of a design with several clocks
+    (all tick together; yosys frontend) where it would otherwise be an error.
     """
     paths = [str(p) for p in paths]
     for p in paths:
@@ -193,7 +196,7 @@ def load_system(paths: Sequence[str], top: str | None = None, frontend: str | No
     if chosen.name == "pyverilog" and frontend is None:
         chosen = Frontend(chosen.name, chosen.reads, _pyverilog_or_yosys)
     system = chosen.load(paths, top=top, defines=defines or {}, include_dirs=list(include_dirs),
-                         multiclock=multiclock)
+                         multiclock=multiclock, clocks_together=clocks_together)
     if asserts or assumes or covers:
         add_properties(system, asserts=asserts, assumes=assumes, covers=covers)
     return system
