@@ -73,7 +73,11 @@ class PDR(Engine):
             model = BitModel.build(cone, prop)
         except UnsupportedError as e:
             return PropertyResult(prop.name, prop.kind, UNKNOWN, reason=f"pdr: {e}", loc=prop.loc)
-        ctx = Context(model, deadline, self.layout, self.houdini)
+        try:
+            ctx = Context(model, deadline, self.layout, self.houdini)
+        except OutOfTime:
+            return PropertyResult(prop.name, prop.kind, TIMEOUT, loc=prop.loc,
+                                  reason="pdr: out of time before the first frame (bit-blasting and Houdini)")
         stats = {"blast_time": round(time.monotonic() - start, 3), "latches": len(model.latches),
                  "inputs": len(model.inputs), "gates": len(model.aig.gates), "constant_latches": len(model.constants)}
         self.stats[prop.name] = stats

@@ -19,11 +19,13 @@ import itertools
 
 from hwverify.prover.pdr.frames import VarPool, transition_clauses
 from hwverify.prover.pdr.model import BitModel, Cube
-from hwverify.prover.pdr.sat import Sat, Stats
+from hwverify.prover.pdr.sat import OutOfTime, Sat, Stats
 from hwverify.prover.result import Deadline
 
 MAX_PAIR_LATCHES = 64   # two-literal candidates only for cones up to this many latches
 MAX_ROUNDS = 200
+SHARE = 0.2             # of the remaining time (at least MIN_SECONDS); then IC3 runs without these clauses
+MIN_SECONDS = 1.0
 
 
 def _holds_initially(model: BitModel, clause: tuple[int, ...]) -> bool:
@@ -48,7 +50,21 @@ def inductive_clauses(model: BitModel, pool: VarPool, primed: dict[int, int], de
     alive = [c for c in cands if _holds_initially(model, c)]
     if not alive:
         return []
-    sat = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats, pool.top + 1)
+    remaining = deadline.remaining()
+    budget = Deadline(None if remaining is None else max(MIN_SECONDS, SHARE * remaining))
+    if budget.end is not None and deadline.end is not None:
+        budget.end = min(budget.end, deadline.end)
+    try:
+        return _houdini(model, primed, alive, budget, stats, pool.top + 1)
+    except OutOfTime:
+        if deadline.expired():
+            raise
+        return []
+
+
+def _houdini(model: BitModel, primed: dict[int, int], alive: list[tuple[int, ...]], deadline: Deadline,
+             stats: Stats, first_var: int) -> list[Cube]:
+    sat = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats, first_var)
     guard: dict[tuple[int, ...], int] = {}
     viol: dict[tuple[int, ...], int] = {}
     for c in alive:

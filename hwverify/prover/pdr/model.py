@@ -121,19 +121,29 @@ class BitModel:
         return [self.bad, self.constraint] + self.init_general
 
     def _cone(self) -> None:
-        """Keep the latches ``bad``, the constraints and non-constant inits depend on."""
+        """Keep the latches ``bad``, the constraints and non-constant inits depend on (one linear walk)."""
         latch_set = set(self.latches)
+        gate_of = self.aig.gate_of
+        seen: set[int] = set()
         keep: set[int] = set()
-        work = list(self.aig.support(self.roots()))
+        used_inputs: set[int] = set()
+        work = [abs(r) for r in self.roots()]
         while work:
             v = work.pop()
-            if v in keep or v not in latch_set:
+            if v in seen:
                 continue
-            keep.add(v)
-            work.extend(self.aig.support([self.next[v]]))
+            seen.add(v)
+            ab = gate_of.get(v)
+            if ab is not None:
+                work.append(abs(ab[0]))
+                work.append(abs(ab[1]))
+            elif v in latch_set:
+                keep.add(v)
+                work.append(abs(self.next[v]))
+            else:
+                used_inputs.add(v)
         self.latches = [x for x in self.latches if x in keep]
-        used = self.aig.support(self.roots() + [self.next[x] for x in self.latches])
-        self.inputs = [i for i in self.inputs if i in used]
+        self.inputs = [i for i in self.inputs if i in used_inputs]
 
     def _constant_latches(self) -> None:
         """Ternary simulation to a fixpoint from the initial states, inputs unknown."""

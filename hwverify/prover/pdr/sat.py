@@ -14,7 +14,7 @@ from hwverify.errors import ProverError
 from hwverify.prover.result import Deadline
 
 SOLVER_NAME = "cadical195"
-SLICE_CONFLICTS = 20_000
+SLICE_CONFLICTS = 5_000
 REBUILD_AFTER = 2_000   # fresh variables before an owner rebuilds a solver
 
 
