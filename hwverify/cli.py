@@ -24,7 +24,7 @@ from hwverify.frontend.amaranth import spec_depth
 from hwverify.frontend.load import FRONTENDS
 from hwverify.fuzz.command import add_parser as add_fuzz_parser, run as run_fuzz
 from hwverify.kernel.certdir import check_certificate_dir
-from hwverify.prover.registry import DEFAULT_ENGINE, engines_for
+from hwverify.prover.registry import AUTO_MEMBERS, DEFAULT_ENGINE, engines_for
 from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
 from hwverify.report.console import ProgressDisplay, print_result, print_trace
 from hwverify.report.induction import explain_run, print_script_failure
@@ -126,7 +126,7 @@ def _add_design_args(p: argparse.ArgumentParser, properties: tuple[str, ...]) ->
 
 
 def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
-    engines = engines_for(mode) + ["portfolio"]
+    engines = engines_for(mode) + ["portfolio"] + (["auto"] if mode in AUTO_MEMBERS else [])
     p.add_argument("--depth", type=_nonnegative_int, default=None,
                    help="bound (BMC/cover steps, max induction depth; default: an Amaranth design's HWVERIFY depth, else 20)")
     p.add_argument("--timeout", type=_nonnegative_float, default=None, help="wall-clock limit in seconds")

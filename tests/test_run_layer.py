@@ -288,3 +288,14 @@ def test_verify_twice_on_one_system_with_command_line_properties():
     runs = [verify(Task(system=system, mode=Mode.BMC, depth=5, asserts=["count <= 9"])) for _ in range(2)]
     assert [p.name for p in system.asserts] == before
     assert [[p.name for p in r.properties] for r in runs] == [before + ["count <= 9"]] * 2
+
+
+def test_engine_auto_races_k_induction_and_pdr():
+    """``--engine auto``: PDR proves what k-induction cannot; a counterexample still comes back at its step."""
+    wide = str(ROOT / "designs" / "verilog" / "pdr" / "mod12_wide.v")
+    run = verify(Task(design=[wide], top="mod12_wide", engine="auto", timeout=60))
+    assert run.engine == "portfolio" and run.status == Status.PASS
+    assert all(p.checked and p.certificate is not None for p in run.properties)
+    bug = verify(Task(design=[COUNTER_BUG], top="counter", engine="auto", timeout=60))
+    assert bug.status == Status.FAIL
+    assert [p.depth for p in bug.properties if p.status == Status.FAIL] == [10]

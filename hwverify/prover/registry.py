@@ -20,7 +20,7 @@ from hwverify.prover.pdr.engine import PDR
 from hwverify.prover.result import EngineOptions, Mode
 from hwverify.semantics.system import TransitionSystem
 
-__all__ = ["EngineSpec", "ENGINES", "DEFAULT_ENGINE", "PORTFOLIO_MEMBERS", "make_engine", "engines_for",
+__all__ = ["EngineSpec", "ENGINES", "DEFAULT_ENGINE", "PORTFOLIO_MEMBERS", "AUTO_MEMBERS", "make_engine", "engines_for",
            "check_engine"]
 
 Builder = Callable[[TransitionSystem, EngineOptions, Mode], Engine]
@@ -64,6 +64,15 @@ PORTFOLIO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
     Mode.COVER: [("cover", "bitwuzla"), ("cover", "cvc5")],
     Mode.EQUIV: [("equiv", "bitwuzla"), ("kind", "cvc5")],
     Mode.SECURE: [("equiv", "bitwuzla"), ("kind", "cvc5")],
+}
+
+
+# ``--engine auto``: k-induction (whose base case is BMC, so it finds counterexamples too) races PDR,
+# which proves invariants k-induction cannot; two members for the two cores we target.
+AUTO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
+    Mode.PROVE: [("kind", "bitwuzla"), ("pdr", "bitwuzla")],
+    Mode.EQUIV: [("equiv", "bitwuzla"), ("pdr", "bitwuzla")],
+    Mode.SECURE: [("equiv", "bitwuzla"), ("pdr", "bitwuzla")],
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from hwverify.errors import ProverError, UsageError
-from hwverify.prover.registry import DEFAULT_ENGINE, ENGINES, engines_for
+from hwverify.prover.registry import AUTO_MEMBERS, DEFAULT_ENGINE, ENGINES, engines_for
 from hwverify.prover.result import EngineOptions, Mode, Status
 from hwverify.prover.solvers import make_solver
 from hwverify.semantics.system import TransitionSystem
@@ -21,6 +21,7 @@ __all__ = ["Task", "Gate", "Secure", "Mode", "Status", "KERNEL_SOLVERS", "parse_
 
 KERNEL_SOLVERS = ("z3", "cvc5", "bitwuzla")
 PORTFOLIO = "portfolio"
+AUTO = "auto"   # the portfolio of AUTO_MEMBERS (prover/registry.py)
 
 
 @dataclass
@@ -95,6 +96,8 @@ class Task:
 
     def __post_init__(self) -> None:
         self.mode = Mode(self.mode)
+        if self.engine == AUTO and self.mode in AUTO_MEMBERS and not self.members:
+            self.engine, self.members = None, list(AUTO_MEMBERS[self.mode])   # a race of the mode's best engines
         self.expect = [Status(e.upper()) if isinstance(e, str) else e for e in self.expect]
 
     @property
