@@ -71,7 +71,7 @@ def test_task_validation_names_the_alternatives():
     with pytest.raises(UsageError, match="unknown kernel solver"):
         Task(design=[COUNTER], kernel_solver="yices").validate()
     with pytest.raises(UsageError, match="--memory-limit needs an engine process"):
-        Task(design=[COUNTER], memory_mb=500, isolate=False).validate()
+        Task(design=[COUNTER], engine="kind", memory_mb=500, isolate=False).validate()
 
 
 def test_ctrl_c_during_the_engine_keeps_the_workers_from_outliving_it(tmp_path):

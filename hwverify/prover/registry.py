@@ -53,7 +53,7 @@ ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
           "IC3/PDR over the bit-blasted design (CaDiCaL): inductive invariants, no depth needed"),
 )}
 
-DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover", Mode.EQUIV: "equiv",
+DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "auto", Mode.COVER: "cover", Mode.EQUIV: "equiv",
                                  Mode.SECURE: "equiv"}
 
 # Two members: the machines we target have two cores. k-induction's base case is BMC,

@@ -96,7 +96,7 @@ class Task:
 
     def __post_init__(self) -> None:
         self.mode = Mode(self.mode)
-        if self.engine == AUTO and self.mode in AUTO_MEMBERS and not self.members:
+        if (self.engine or DEFAULT_ENGINE[self.mode]) == AUTO and self.mode in AUTO_MEMBERS and not self.members:
             self.engine, self.members = None, list(AUTO_MEMBERS[self.mode])   # a race of the mode's best engines
         self.expect = [Status(e.upper()) if isinstance(e, str) else e for e in self.expect]
 
