@@ -14,7 +14,6 @@ stops its workers and returns what was decided, the rest UNKNOWN, with
 """
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -104,12 +103,12 @@ class RunResult:
 def load(task: Task) -> TransitionSystem:
     """The task's system: given, loaded from its files, or the miter of design and gate; with extra properties."""
     if task.mode is Mode.SECURE:   # the self-composition of the design, given or loaded
-        return load_selfcomp(task, _own_copy(task.system) if task.system is not None else
+        return load_selfcomp(task, (task.system) if task.system is not None else
                              task.loader() if task.loader is not None else None)
     if task.system is not None or task.loader is not None:
         system = task.system if task.system is not None else task.loader()
         if task.asserts or task.assumes or task.covers:
-            system = _own_copy(system)   # the caller's system keeps its properties: verify twice, same result
+            system = system.copy()   # the caller's system keeps its properties: verify twice, same result
             add_properties(system, asserts=task.asserts, assumes=task.assumes, covers=task.covers)
         return system
     if task.mode is Mode.EQUIV:
@@ -118,15 +117,6 @@ def load(task: Task) -> TransitionSystem:
                        include_dirs=task.include, asserts=task.asserts, assumes=task.assumes, covers=task.covers,
                        multiclock=task.multiclock, clocks_together=task.clocks_together)
 
-
-def _own_copy(system: TransitionSystem) -> TransitionSystem:
-    """A copy whose lists and tables can be extended without touching ``system`` (terms are shared)."""
-    twin = copy.copy(system)
-    for name, value in vars(system).items():
-        if isinstance(value, (list, dict, set)):
-            setattr(twin, name, copy.copy(value))
-    twin.reindex()
-    return twin
 
 
 def _load_miter(task: Task) -> Miter:

@@ -9,6 +9,8 @@ each step of the system is one clock cycle.
 """
 from __future__ import annotations
 
+import copy as _copy
+
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -165,6 +167,15 @@ class TransitionSystem:
         for v in T.free_vars(self.init.values()):
             if v in self.inputs:
                 raise SemanticsError(f"initial value mentions input {v.name!r}")
+
+    def copy(self) -> "TransitionSystem":
+        """A copy whose lists and tables can grow without touching this one (terms are shared; subclasses too)."""
+        twin = _copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, (list, dict, set)):
+                setattr(twin, name, _copy.copy(value))
+        twin.reindex()
+        return twin
 
     def with_properties(self, asserts: Iterable[Property] = (), covers: Iterable[Property] = ()) -> "TransitionSystem":
         """A shallow copy keeping only the given properties (engines check one at a time)."""

@@ -55,15 +55,6 @@ class TacticError(ProverError):
     """A tactic that cannot be applied as written (bad argument, no open goal, unknown tactic)."""
 
 
-def _own_copy(system: TransitionSystem) -> TransitionSystem:
-    """A copy whose lists and tables can grow (lemmas with ``past`` add registers) without touching ``system``."""
-    twin = copy.copy(system)
-    for name, value in vars(system).items():
-        if isinstance(value, (list, dict, set)):
-            setattr(twin, name, copy.copy(value))
-    twin.reindex()
-    return twin
-
 
 class ProofSession:
     """Goals of ``system`` (its assertions, by default all) and the tactics that close them.
@@ -77,7 +68,7 @@ class ProofSession:
                  depth: int = 20, timeout: float | None = None, seed: int = 0, simple_path: bool = True,
                  show: Callable[[ProofView], None] | None = None):
         system.validate()
-        self.state = State(_own_copy(system), solver)
+        self.state = State(system.copy(), solver)   # lemmas with past add registers: never to the caller's system
         self.depth = depth
         self.seed = seed
         self.simple_path = simple_path
@@ -546,7 +537,7 @@ class ProofSession:
             return False
         st = self.state
         start = time.monotonic()
-        sub = _own_copy(cone_of(st.system, [claim.term] + st.hyp_terms()))
+        sub = cone_of(st.system, [claim.term] + st.hyp_terms()).copy()
         sub.asserts, sub.covers, sub.justice = [Property(claim.name, claim.term, "assert")], [], []
         sub.constraints = sub.constraints + st.hyp_terms()   # proven invariants remove no reachable state
         sub.reindex()
