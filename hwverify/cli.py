@@ -441,7 +441,7 @@ def cmd_check_proof(args: argparse.Namespace) -> int:
     """Exit 0 when every certificate is verified, 2 when one is rejected, 16 when one is unreadable."""
     reports = [(d, check_certificate_dir(d, solver=args.solver, timeout=args.timeout))
                for d in _certificate_dirs(args.directory)]
-    unreadable = [d for d, r in reports if getattr(r, "unreadable", False)]
+    unreadable = [d for d, r in reports if r.unreadable]
     if args.json:
         print(json.dumps({"status": "PASS" if all(r.ok for _, r in reports) else "FAIL",
                           "certificates": [{"path": d, "verified": r.ok, "what": r.what, "details": r.details}

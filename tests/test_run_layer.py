@@ -299,3 +299,18 @@ def test_engine_auto_races_k_induction_and_pdr():
     bug = verify(Task(design=[COUNTER_BUG], top="counter", engine="auto", timeout=60))
     assert bug.status == Status.FAIL
     assert [p.depth for p in bug.properties if p.status == Status.FAIL] == [10]
+
+
+def test_check_proof_exit_codes_verified_rejected_unreadable(tmp_path, capsys):
+    out = tmp_path / "certs"
+    assert main(["prove", COUNTER, "--top", "counter", "--engine", "kind", "--certificate", str(out)]) == 0
+    cert = out / sorted(os.listdir(out))[0]
+    assert main(["check-proof", str(out)]) == 0
+    step = cert / "obligations" / "step.smt2"
+    text = step.read_text()
+    step.write_text(text + "(assert false)\n")        # tampered: read, checked, rejected
+    assert main(["check-proof", str(out)]) == 2
+    step.write_text(text)
+    (cert / "model.btor2").unlink()                    # unreadable: nothing could be checked
+    assert main(["check-proof", str(out)]) == 16
+    assert "malformed certificate" in capsys.readouterr().out

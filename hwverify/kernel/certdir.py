@@ -79,7 +79,8 @@ def check_certificate_dir(path: str, solver: str | None = None, timeout: float |
     try:
         manifest = json.loads(_read(path, "manifest.json"))
         if manifest.get("format") != FORMAT:
-            return CheckReport(False, path, [f"unknown certificate format {manifest.get('format')!r}"])
+            return CheckReport(False, path, [f"unknown certificate format {manifest.get('format')!r}"],
+                               unreadable=True)
         model_text = _read(path, "model.btor2")
         if hashlib.sha256(model_text.encode()).hexdigest() != manifest["design_sha256"]:
             return CheckReport(False, path, ["model.btor2 does not match the design hash in manifest.json"])
@@ -98,12 +99,12 @@ def check_certificate_dir(path: str, solver: str | None = None, timeout: float |
         incremental = not cert.bounded or "obligations/bounded.smt2" in manifest.get("obligations", [])
         expected = _scripts(system, prop.term, cert.invariant[0], cert, path_states, incremental)
     except (OSError, KeyError, ValueError, TypeError) as e:
-        return CheckReport(False, path, [f"malformed certificate: {e}"])
+        return CheckReport(False, path, [f"malformed certificate: {e}"], unreadable=True)
     for name, text in expected.items():
         try:
             stored = _read(path, name)
         except OSError:
-            return CheckReport(False, path, [f"missing {name}"])
+            return CheckReport(False, path, [f"missing {name}"], unreadable=True)
         if stored != text:
             return CheckReport(False, path, [f"{name} differs from the obligation rebuilt from the model"])
     return check_certificate(system, cert, solver=solver, timeout=timeout)

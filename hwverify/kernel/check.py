@@ -38,6 +38,7 @@ class CheckReport:
     details: list[str] = field(default_factory=list)
     solver: str = ""
     time: float = 0.0
+    unreadable: bool = False   # the evidence could not even be read (missing file, bad format): nothing checked
 
     def __str__(self) -> str:
         head = f"{'VERIFIED' if self.ok else 'NOT VERIFIED'}: {self.what}"
