@@ -288,7 +288,7 @@ def task_from_args(args: argparse.Namespace) -> Task:
     if mode is Mode.SECURE:
         secure = Secure(_names(args.secret), _names(args.public), when=args.when, release=list(args.release))
     if mode is Mode.EQUIV:
-        outputs = [o.strip() for o in args.outputs.split(",") if o.strip()] if args.outputs else None
+        outputs = _names(args.outputs) if args.outputs else None
         gate = Gate(args.gate, args.gate_top, args.gate_frontend, outputs, init=args.init, reset=args.reset,
                     x=args.x_semantics, compare_during_reset=args.compare_during_reset,
                     latency=args.latency, map=args.map, libs=args.lib)
@@ -356,8 +356,7 @@ def _print_run(run: RunResult, args: argparse.Namespace) -> None:
 def write_outputs(run: RunResult, args: argparse.Namespace) -> Written:
     """Traces, certificates and JUnit, after the verdict has been shown."""
     written = Written()
-    trace_json = args.trace_json
-    write_traces(run, written, vcd=args.vcd, trace_json=trace_json, design=design_record(run.task))
+    write_traces(run, written, vcd=args.vcd, trace_json=args.trace_json, design=design_record(run.task))
     if getattr(args, "certificate", None):
         write_certificates(run, written, args.certificate)
     if args.junit:
@@ -392,12 +391,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if run.error is not None:
         if args.debug:
             raise run.error
-        if args.junit:
-            written = Written()
-            write_run_junit(args.junit, f"{args.command} {' '.join(os.path.basename(d) for d in args.design)}",
-                            junit_cases(run, args.top), written)
-        if args.html:
-            _write_html(args, [run], Written())
+        write_outputs(run, args)   # a JUnit error case and the HTML page still tell CI what happened
         _report_error(run.error, args.json)
         return EXIT_ERROR
     replayed = io.StringIO()
@@ -418,10 +412,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         _print_run(run, args)
         print(replayed.getvalue(), end="")
     written = write_outputs(run, args)
-    for message in written.errors:
-        print(f"error: {message}", file=sys.stderr)
+    _print_write_errors(written)
     code = EXIT_ERROR if disagree else run.exit_code   # the simulator does not reproduce a counterexample
     return EXIT_ERROR if written.errors else code
+
+
+def _print_write_errors(written: Written) -> None:
+    for message in written.errors:
+        print(f"error: {message}", file=sys.stderr)
 
 
 def _certificate_dirs(path: str) -> list[str]:
@@ -463,8 +461,7 @@ def _run_file(args: argparse.Namespace, run):
             written = Written()
             write_run_junit(args.junit, os.path.basename(args.sby_file),
                             [error_case("load", e, os.path.splitext(os.path.basename(args.sby_file))[0])], written)
-            for message in written.errors:
-                print(f"error: {message}", file=sys.stderr)
+            _print_write_errors(written)
         raise
 
 
@@ -529,8 +526,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_run_junit(args.junit, os.path.basename(path), cases, written)
     if args.html:
         _write_html(args, runs, written)
-    for message in written.errors:
-        print(f"error: {message}", file=sys.stderr)
+    _print_write_errors(written)
     return code if not written.errors or code == 130 else code | EXIT_ERROR
 
 

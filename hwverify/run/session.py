@@ -102,11 +102,10 @@ class RunResult:
 
 def load(task: Task) -> TransitionSystem:
     """The task's system: given, loaded from its files, or the miter of design and gate; with extra properties."""
+    system = task.system if task.system is not None else task.loader() if task.loader is not None else None
     if task.mode is Mode.SECURE:   # the self-composition of the design, given or loaded
-        return load_selfcomp(task, (task.system) if task.system is not None else
-                             task.loader() if task.loader is not None else None)
-    if task.system is not None or task.loader is not None:
-        system = task.system if task.system is not None else task.loader()
+        return load_selfcomp(task, system)
+    if system is not None:
         if task.asserts or task.assumes or task.covers:
             system = system.copy()   # the caller's system keeps its properties: verify twice, same result
             add_properties(system, asserts=task.asserts, assumes=task.assumes, covers=task.covers)
