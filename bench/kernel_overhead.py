@@ -32,7 +32,8 @@ from hwverify.formats import smtlib  # noqa: E402
 from hwverify.frontend.load import load_system  # noqa: E402
 from hwverify.kernel import check_certificate, check_evidence, check_trace  # noqa: E402
 from hwverify.kernel.bounded import build_bounded, decide_bounded  # noqa: E402
-from hwverify.kernel.check import _induction_obligations, _prepare, _uses_arrays  # noqa: E402
+from hwverify.kernel.check import _induction_obligations, _prepare  # noqa: E402
+from hwverify.kernel.flatten import uses_arrays_after  # noqa: E402
 from hwverify.kernel.flatten import flatten_system  # noqa: E402
 from hwverify.kernel.smt import KERNEL_SOLVERS, decide_with_fallback  # noqa: E402
 from hwverify.prover.registry import make_engine  # noqa: E402
@@ -121,7 +122,7 @@ def solver_times(system, items, per_query: float, table: dict) -> None:
     if not certs:
         return
     flat = flatten_system(system)
-    arrays = _uses_arrays(system, flat)
+    arrays = uses_arrays_after(system, flat)
     claimed = [c for c in (_prepare(system, cert, None, arrays, "bounded") for cert in certs)
                if not hasattr(c, "ok")]
     depth: dict = {}

@@ -18,14 +18,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hwverify.cosim.mapping import map_design
+from hwverify.cosim.mapping import RESETS, map_design
 from hwverify.cosim.rtl import elaborate
 from hwverify.frontend.load import load_system
 
 ENV_CONFIG = "HWVERIFY_COSIM_CONFIG"
 
 # Reset ports by name: rst, rst_n, reset, resetn, arst_ni, clr, clear ...
-RESETS = re.compile(r"(^|_)a?(rst|reset|clr|clear)(_?n|_ni?|_b)?$", re.I)
 PERIOD_NS = 10        # one clock cycle; inputs change at 10k, values sampled and edge at 10k+5
 SAMPLE_NS = 5
 

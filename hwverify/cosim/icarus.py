@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+from hwverify.cosim.rtl import have_iverilog
 from hwverify.frontend.verilog.calls import unset_memory_words
 from hwverify.frontend.verilog.lower import VerilogInfo, lower_verilog
 from hwverify.semantics import terms as T
@@ -57,10 +58,6 @@ class Comparison:
     @property
     def ok(self) -> bool:
         return not self.mismatches
-
-
-def have_iverilog() -> bool:
-    return shutil.which("iverilog") is not None and shutil.which("vvp") is not None
 
 
 def default_stimulus(info: VerilogInfo, rng: random.Random) -> Callable[[int], dict[str, int]]:

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 from hwverify.kernel.bounded import build_bounded, decide_bounded
-from hwverify.kernel.flatten import Flattened, flatten_system
+from hwverify.kernel.flatten import Flattened, flatten_system, uses_arrays_after
 from hwverify.kernel.obligations import Obligation, build_obligations, closure_violation
 from hwverify.kernel.smt import decide_with_fallback, solver_order
 from hwverify.formats import smtlib
@@ -100,12 +100,6 @@ def _prepare(system: TransitionSystem, cert: Certificate, solver: str | None,
     return _Claimed(cert, prop.term, invariant, path_states, CheckReport(True, what, solver=solvers[0]), solvers)
 
 
-def _uses_arrays(system: TransitionSystem, flat: Flattened | None) -> bool:
-    """Whether obligations over ``system`` keep arrays after the kernel flattens the small ones."""
-    variables = flat[0].variables if flat is not None else system.variables
-    return any(isinstance(v.sort, T.Array) for v in variables)
-
-
 def _induction_obligations(system: TransitionSystem, c: _Claimed, flat: Flattened | None) -> list[Obligation]:
     """Step and safety of ``c``, over the system with small arrays flattened (``flatten.py``)."""
     prop, invariant, path_states = c.prop, c.invariant, c.path_states
@@ -175,7 +169,7 @@ def check_certificates(system: TransitionSystem, certs: list[Certificate], solve
     """
     reports: list[CheckReport | None] = [None] * len(certs)
     flat = flatten_system(system) if certs else None
-    arrays = _uses_arrays(system, flat)
+    arrays = uses_arrays_after(system, flat)
     groups: dict[tuple[str, ...], list[_Claimed]] = {}
     claimed: list[tuple[int, _Claimed]] = []
     for i, cert in enumerate(certs):
@@ -258,7 +252,7 @@ def _check_one_by_one(system: TransitionSystem, cert: Certificate, solver: str |
                       timeout: float | None, decided: dict[str, str] | None) -> CheckReport:
     """Every obligation as its own script, in order, with the general solver preference."""
     start = time.monotonic()
-    uses_arrays = any(isinstance(v.sort, T.Array) for v in system.variables)
+    uses_arrays = uses_arrays_after(system, None)
     prepared = _prepare(system, cert, solver, uses_arrays, None)
     if isinstance(prepared, CheckReport):
         return prepared

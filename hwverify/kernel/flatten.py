@@ -119,3 +119,9 @@ def flatten_system(system: TransitionSystem) -> Flattened | None:
     flat = TransitionSystem(name=system.name, inputs=fl.variables(system.inputs), states=fl.variables(system.states),
                             init=init, next=nxt, constraints=fl.terms(system.constraints))
     return flat, fl
+
+
+def uses_arrays_after(system: TransitionSystem, flat: Flattened | None) -> bool:
+    """Whether obligations over ``system`` keep arrays (after flattening the small ones, when ``flat`` is given)."""
+    variables = flat[0].variables if flat is not None else system.variables
+    return any(isinstance(v.sort, T.Array) for v in variables)

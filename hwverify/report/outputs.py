@@ -93,7 +93,8 @@ def write_traces(run: RunResult, written: Written, vcd: str | None = None, trace
         return
     names = unique_names([p.name for p in traced])
     for p in traced:
-        annotate_trace(run.system, p.trace)
+        if not p.trace.signals:   # already named by an earlier reporter (console, HTML)
+            annotate_trace(run.system, p.trace)
         several = len(traced) > 1
         if vcd:
             path = _per_property(vcd, names[p.name], several)

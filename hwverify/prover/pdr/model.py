@@ -205,7 +205,8 @@ class BitModel:
 
     # -------------------------------------------------------- evidence
     def initiation_units(self) -> dict[int, bool]:
-        return {x: v for x, v in self.init.items() if x in set(self.latches)}
+        latches = set(self.latches)
+        return {x: v for x, v in self.init.items() if x in latches}
 
     def lemma_term(self, cube: Cube) -> Term:
         """The clause ``not cube`` as a word-level term over the original state variables."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from hwverify.errors import ProverError
+from hwverify.prover.engine import checked_answer
 from hwverify.prover.result import Deadline
 from hwverify.prover.solvers import SAT, UNKNOWN, UNSAT, Solver, make_solver
 from hwverify.semantics import terms as T
@@ -64,12 +65,6 @@ def _solver(name: str, deadline: Deadline) -> Solver:
     return make_solver(name, timeout=deadline.remaining())
 
 
-def _answer(solver: Solver, answer: object) -> str:
-    if answer not in (SAT, UNSAT, UNKNOWN):
-        raise ProverError(f"solver {solver.name} gave a nonsense answer {answer!r}")
-    return answer  # type: ignore[return-value]
-
-
 def _frames(solver: Solver, unroller: Unroller, last: int) -> Frames:
     return [{v.name: solver.value(unroller.var_at(v, j)) for v in unroller.system.variables}
             for j in range(last + 1)]
@@ -105,7 +100,7 @@ def check_step(system: TransitionSystem, claim: Sequence[Term], hyps: Sequence[T
         distinct: set[tuple[int, int]] = set()
         while True:
             s.set_timeout(deadline.remaining())
-            answer = _answer(s, s.check([T.not_(u.at(good, k))]))
+            answer = checked_answer(s, s.check([T.not_(u.at(good, k))]))
             if answer != SAT:
                 return StepAnswer(answer, k, simple_path=bool(distinct), cone=cone,
                                   reason=s.last_reason if answer == UNKNOWN else "")
@@ -143,7 +138,7 @@ def check_base(system: TransitionSystem, claim: Sequence[Term], hyps: Sequence[T
             if j < first:
                 continue
             s.set_timeout(deadline.remaining())
-            answer = _answer(s, s.check([T.not_(u.at(good, j))]))
+            answer = checked_answer(s, s.check([T.not_(u.at(good, j))]))
             if answer == SAT:
                 return BaseAnswer(SAT, j, _frames(s, u, j))
             if answer == UNKNOWN:
