@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hwverify.frontend.blanking import blank_source
+
 __all__ = ["Override", "find_overrides", "patch_overrides", "PATCH"]
 
 PATCH = "if (1'b1) "
@@ -52,19 +54,12 @@ class _Assign:
     offset: int
 
 
-def _blank(text: str) -> str:
-    """Comments, strings and compiler directives blanked out, offsets kept."""
-    def blank(m: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", m.group(0))
-    return re.sub(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|`\w+', blank, text, flags=re.S)
-
-
 class _Scanner:
     """A statement-level walk over the ``always`` blocks of one Verilog file (tokens only, no elaboration)."""
 
     def __init__(self, text: str):
         self.text = text
-        self.toks = [(m.group(0), m.start()) for m in _TOKEN.finditer(_blank(text))]
+        self.toks = [(m.group(0), m.start()) for m in _TOKEN.finditer(blank_source(text, directives="word"))]
         self.found: list[Override] = []
 
     def tok(self, i: int) -> str:

@@ -38,6 +38,7 @@ from typing import Sequence
 
 from hwverify.errors import FrontendError, SemanticsError, SourceLoc
 from hwverify.formats.btor2 import read_btor2
+from hwverify.frontend.blanking import blank_source
 from hwverify.frontend.procbug import patch_overrides
 from hwverify.frontend.quantified import expand_quantified
 from hwverify.semantics.system import TransitionSystem
@@ -542,21 +543,11 @@ _STMT = re.compile(r"\b(assert|assume|cover|restrict)\b(\s+(property|final)\b)?\
 _DIRECTIVE = re.compile(r"`(ifdef|ifndef|elsif|else|endif|define)\b\s*(\w*)")
 
 
-def _strip_comments(text: str) -> str:
-    """Blank out comments and strings, keeping line structure."""
-    def blank(m: re.Match) -> str:
-        s = m.group(0)
-        if s.startswith('"'):
-            return '"' + re.sub(r"[^\n]", " ", s[1:-1]) + '"'
-        return re.sub(r"[^\n]", " ", s)
-    return re.sub(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"', blank, text, flags=re.S)
-
-
 def _formal_statement_lines(path: str, defines: set[str]) -> list[tuple[int, str]]:
     """(line, keyword) of every formal statement in active (non-`ifdef'ed-out) code."""
     try:
         with open(path, errors="replace") as fh:
-            text = _strip_comments(fh.read())
+            text = blank_source(fh.read(), keep_quotes=True)
     except OSError:
         return []
     defined = set(defines)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hwverify.errors import FrontendError, SourceLoc, UnsupportedError
+from hwverify.frontend.blanking import blank_source
 from hwverify.frontend.verilog import nodes as N
 
 YOSYS_HINT = "use --frontend yosys for SystemVerilog and constructs outside this subset"
@@ -465,21 +466,13 @@ _SV_WORDS = {"logic", "interface", "package", "import", "typedef", "enum", "stru
 
 def _scan_unsupported(text: str, lm: LineMap) -> None:
     """Reject SystemVerilog-only constructs with a precise message before parsing."""
-    code = _strip_comments_and_strings(text)
+    code = blank_source(text, directives="line")
     m = _SV_ONLY.search(code)
     if m:
         line = code.count("\n", 0, m.start()) + 1
         what = m.group(0)
         raise UnsupportedError(f"SystemVerilog construct {what!r} is not in the pyverilog subset; "
                                + YOSYS_HINT, lm.loc(line))
-
-
-def _strip_comments_and_strings(text: str) -> str:
-    """Blank out comments, strings and directives, keeping newlines (for line numbers)."""
-    def blank(m: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", m.group(0))
-    return re.sub(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|^\s*`[^\n]*', blank, text,
-                  flags=re.S | re.M)
 
 
 @dataclass
