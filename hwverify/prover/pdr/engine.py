@@ -29,6 +29,7 @@ from hwverify.prover.pdr.context import Context
 from hwverify.prover.pdr.frames import DEFAULT_LAYOUT
 from hwverify.prover.pdr.model import BitModel
 from hwverify.prover.pdr.propagate import propagate
+from hwverify.prover.pdr.reduce import merge_equivalent_latches
 from hwverify.prover.pdr.sat import SOLVER_NAME, OutOfTime
 from hwverify.prover.result import (FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions, PropertyResult,
                                     Result)
@@ -38,6 +39,10 @@ from hwverify.semantics.system import Property, TransitionSystem
 from hwverify.semantics.trace import Trace
 from hwverify.semantics.transform import cone_of_influence
 
+# names of the certificate's conjuncts that are facts about latches rather than IC3 lemmas
+CONSTANT = "constant latch"
+EQUIVALENT = "equivalent latches"
+
 
 class PDR(Engine):
     """IC3/PDR over the bit-blasted system; one run per assertion."""
@@ -45,12 +50,13 @@ class PDR(Engine):
     name = "pdr"
 
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None,
-                 layout: str = DEFAULT_LAYOUT, houdini: bool = True):
+                 layout: str = DEFAULT_LAYOUT, houdini: bool = True, equivalences: bool = True):
         super().__init__(system, options)
         # the solver is always CaDiCaL: say so in results (and the kernel then prefers any other)
         self.options = replace(self.options, solver=SOLVER_NAME)
         self.layout = layout
         self.houdini = houdini
+        self.equivalences = equivalences
         self.stats: dict[str, dict] = {}
 
     def check(self, bound: int) -> Result:
@@ -74,12 +80,14 @@ class PDR(Engine):
         except UnsupportedError as e:
             return PropertyResult(prop.name, prop.kind, UNKNOWN, reason=f"pdr: {e}", loc=prop.loc)
         try:
+            merged = merge_equivalent_latches(model, deadline) if self.equivalences else 0
             ctx = Context(model, deadline, self.layout, self.houdini)
         except OutOfTime:
             return PropertyResult(prop.name, prop.kind, TIMEOUT, loc=prop.loc,
                                   reason="pdr: out of time before the first frame (bit-blasting and Houdini)")
         stats = {"blast_time": round(time.monotonic() - start, 3), "latches": len(model.latches),
-                 "inputs": len(model.inputs), "gates": len(model.aig.gates), "constant_latches": len(model.constants)}
+                 "inputs": len(model.inputs), "gates": len(model.aig.gates), "constant_latches": len(model.constants),
+                 "merged_latches": merged}
         self.stats[prop.name] = stats
         k = 0
         try:
@@ -111,9 +119,11 @@ class PDR(Engine):
 
     def _pass(self, model: BitModel, prop: Property, ctx: Context, level: int) -> PropertyResult:
         cubes = ctx.background + ctx.frames.invariant(level)
-        invariant = model.constant_terms() + [model.lemma_term(c) for c in cubes]
+        constants, equal = model.constant_terms(), model.equivalence_terms()
+        invariant = constants + equal + [model.lemma_term(c) for c in cubes]
+        # one name per conjunct: report/invariant.py groups them by these names
         cert = Certificate(prop.name, invariant or [T.true()], 1, False, "pdr", SOLVER_NAME,
-                           lemmas=[f"constant latches ({len(model.constants)} bits)"] * bool(model.constants)
+                           lemmas=[CONSTANT] * len(constants) + [EQUIVALENT] * len(equal)
                            + [f"houdini clause {i}" for i in range(len(ctx.background))]
                            + [f"lemma {i}" for i in range(len(cubes) - len(ctx.background))])
         return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,

@@ -61,6 +61,7 @@ class BitModel:
     origin: dict[int, BitOrigin]           # latch or input variable -> its word-level bit
     free_next: dict[int, int] = field(default_factory=dict)   # latch -> input giving its next value
     constants: dict[int, bool] = field(default_factory=dict)  # latches constant in every reachable state
+    equivalences: dict[int, int] = field(default_factory=dict)  # merged latch -> literal of the latch it equals
     notes: list[str] = field(default_factory=list)
 
     # -------------------------------------------------------------- build
@@ -181,15 +182,25 @@ class BitModel:
             return
         self.constants = {x: bool(v) for x, v in state.items() if v != X}
         if self.constants:
-            self._substitute(self.constants)
+            self._substitute({x: TRUE if v else FALSE for x, v in self.constants.items()})
 
-    def _substitute(self, consts: dict[int, bool]) -> None:
-        """Rebuild the graph with ``consts`` folded in (the old literals stay valid for the rest)."""
+    def merge(self, pairs: dict[int, int]) -> None:
+        """Replace each latch ``x`` of ``pairs`` by the literal ``pairs[x]`` (another latch, its complement,
+        TRUE or FALSE), which it equals in every reachable state (``reduce.py`` proves that first)."""
+        for x, lit in pairs.items():
+            if abs(lit) == TRUE:
+                self.constants[x] = lit == TRUE
+            else:
+                self.equivalences[x] = lit
+        self._substitute(pairs)
+        self._cone()
+
+    def _substitute(self, consts: dict[int, int]) -> None:
+        """Rebuild the graph with latches replaced by literals (the old literals stay valid for the rest)."""
         aig = Aig()
         aig.nvars = self.aig.nvars  # keep every variable number: latches and inputs are not renumbered
         lit_map: dict[int, int] = {TRUE: TRUE}
-        for x, v in consts.items():
-            lit_map[x] = TRUE if v else FALSE
+        lit_map.update(consts)
 
         def m(lit: int) -> int:
             got = lit_map.get(abs(lit), abs(lit))
@@ -219,6 +230,27 @@ class BitModel:
             else:
                 parts.append(T.ne(T.and_(word, T.const(mask, w)), T.const(value, w)))
         return T.or_all(parts)
+
+    def equivalence_terms(self) -> list[Term]:
+        """The merged latches' facts as word-level equalities, whole words or bit ranges where they line up."""
+        runs: dict[tuple, list[tuple[int, int]]] = {}
+        for x, lit in self.equivalences.items():
+            a, b = self.origin[x], self.origin[abs(lit)]
+            runs.setdefault((a.var, a.index, b.var, b.index, lit < 0), []).append((a.bit, b.bit))
+        out = []
+        for (va, ia, vb, ib, neg), bits in runs.items():
+            wa, wb = _word(va, ia), _word(vb, ib)
+            bits.sort()
+            start = 0
+            for j in range(1, len(bits) + 1):  # maximal runs where both bit positions step by one
+                if j < len(bits) and bits[j][0] == bits[j - 1][0] + 1 and bits[j][1] == bits[j - 1][1] + 1:
+                    continue
+                (lo_a, lo_b), (hi_a, hi_b) = bits[start], bits[j - 1]
+                left = wa if (lo_a, hi_a) == (0, wa.width - 1) else T.extract(wa, hi_a, lo_a)
+                right = wb if (lo_b, hi_b) == (0, wb.width - 1) else T.extract(wb, hi_b, lo_b)
+                out.append(T.eq(left, T.not_(right) if neg else right))
+                start = j
+        return out
 
     def constant_terms(self) -> list[Term]:
         """The constant-latch facts as word-level terms (``(x & mask) == value`` per word)."""

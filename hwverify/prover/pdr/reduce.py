@@ -1,0 +1,212 @@
+"""Equivalent-latch reduction before IC3 (van Eijk's signal correspondence, at the bit level).
+
+Many designs keep copies of the same bit (duplicated registers, one-hot and
+binary encodings of one state, pipelines that latch a constant after reset).
+IC3 would have to learn each ``x == y`` as lemmas, one frame at a time; here
+they are found before the run and the copies merged into one latch.
+
+1. Candidates: bit-parallel random simulation (``LANES`` runs at once, Python
+   ints as bit vectors) from the initial states, inputs random, a lane that
+   violates the constraints restarted from an initial state (so every
+   recorded state is reachable). Latches with equal or complementary value
+   signatures form a class; the constant TRUE is a member, so latches that
+   never change join its class as constants.
+2. Proof: the candidate equalities of all classes are checked for joint
+   inductiveness (``E & C & T => E'``, with the constant-latch facts already
+   folded into the graph); a counterexample splits every class by the values
+   of the successor state, and the check repeats until none is violated (the
+   greatest fixpoint below the candidates). Only latches with a constant
+   initial value on which their class agrees are candidates, so ``E`` holds
+   initially and, being inductive, in every reachable state.
+3. Merge: every member is replaced by (the complement of) its class's
+   representative (``BitModel.merge``); constants go to ``model.constants``.
+
+Evidence stays about the original system: the proven facts are conjoined
+with the lemmas of the reduced run (``BitModel.equivalence_terms``); the
+conjunction is inductive on the original system because ``E`` is, and under
+``E`` the reduced next functions are the original ones.
+
+Out of time (``SHARE`` of the run's remaining time), the reduction is skipped:
+no fact is used that was not proven.
+"""
+from __future__ import annotations
+
+import random
+
+from hwverify.prover.pdr.frames import VarPool, transition_clauses
+from hwverify.prover.pdr.model import BitModel
+from hwverify.prover.pdr.sat import OutOfTime, Sat, Stats
+from hwverify.prover.result import Deadline
+from hwverify.semantics.bitblast import FALSE, TRUE
+
+LANES = 64
+CYCLES = 24
+SIM_BUDGET = 4_000_000    # gates x cycles of simulation in Python; larger designs skip the reduction
+MAX_ROUNDS = 5_000        # refinement rounds (each splits at least one class)
+SHARE = 0.1               # of the remaining time (at least MIN_SECONDS)
+MIN_SECONDS = 0.5
+
+
+class _Classes:
+    """Candidate classes: member -> (representative, phase) with ``member == rep ^ phase``."""
+
+    def __init__(self, groups: list[list[tuple[int, int]]]):
+        # each group is [(latch or TRUE, phase relative to the group's first element), ...]
+        self.groups = [g for g in groups if len(g) > 1]
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """(member, literal it equals): the representative (first element) with the member's phase."""
+        out = []
+        for g in self.groups:
+            rep, ph0 = g[0]
+            for x, ph in g[1:]:
+                out.append((x, -rep if ph ^ ph0 else rep))
+        return out
+
+    def split(self, value) -> bool:
+        """Split every group by ``value(x) ^ phase``; whether anything changed."""
+        changed = False
+        new: list[list[tuple[int, int]]] = []
+        for g in self.groups:
+            parts: dict[int, list[tuple[int, int]]] = {}
+            for x, ph in g:
+                parts.setdefault(int(value(x)) ^ ph, []).append((x, ph))
+            if len(parts) > 1:
+                changed = True
+            new.extend(p for p in parts.values() if len(p) > 1)
+        self.groups = new
+        return changed
+
+
+def merge_equivalent_latches(model: BitModel, deadline: Deadline, stats: Stats | None = None,
+                             seed: int = 0) -> int:
+    """Find, prove and merge equivalent (or constant) latches of ``model``; how many latches went."""
+    if len(model.latches) < 2 or model.init_general:
+        return 0  # general initial relations: initial states are not a cube we can simulate and check directly
+    gates = model.aig.cone([model.next[x] for x in model.latches] + [model.constraint])
+    if len(gates) * CYCLES > SIM_BUDGET:
+        model.notes.append("equivalent-latch reduction skipped (design too large for simulation)")
+        return 0
+    classes = _candidates(model, gates, random.Random(seed))
+    if not classes.groups:
+        return 0
+    remaining = deadline.remaining()
+    budget = Deadline(None if remaining is None else max(MIN_SECONDS, SHARE * remaining))
+    if budget.end is not None and deadline.end is not None:
+        budget.end = min(budget.end, deadline.end)
+    try:
+        pairs = _prove(model, classes, budget, stats or Stats())
+    except OutOfTime:
+        model.notes.append("equivalent-latch reduction skipped (out of time proving the candidates)")
+        return 0
+    if not pairs:
+        return 0
+    before = len(model.latches)
+    model.merge(dict(pairs))
+    return before - len(model.latches)
+
+
+def _candidates(model: BitModel, gates: list[tuple[int, int, int]], rng: random.Random) -> _Classes:
+    """Classes of latches (and TRUE) with equal or complementary simulation signatures."""
+    full = (1 << LANES) - 1
+    latches = [x for x in model.latches if x in model.init]  # constant initial value: see the module doc
+    init = {x: (full if model.init[x] else 0) for x in latches}
+    others = [x for x in model.latches if x not in model.init]
+
+    def initial() -> dict[int, int]:
+        s = dict(init)
+        for x in others:
+            s[x] = rng.getrandbits(LANES)
+        return s
+
+    def lit(val: dict[int, int], l: int) -> int:
+        v = val[abs(l)] if abs(l) in val else 0
+        return v ^ full if l < 0 else v
+
+    state = initial()
+    sig = {x: 0 for x in latches}
+    for _ in range(CYCLES):
+        for x in latches:
+            sig[x] = sig[x] << LANES | state[x]
+        val: dict[int, int] = {TRUE: full}
+        val.update(state)
+        for i in model.inputs:
+            val[i] = rng.getrandbits(LANES)
+        for o, a, b in gates:
+            val[o] = lit(val, a) & lit(val, b)
+        ok = lit(val, model.constraint)
+        fresh = initial() if ok != full else None
+        nxt = {}
+        for x in model.latches:
+            v = lit(val, model.next[x])
+            if fresh is not None:  # lanes whose step violates the constraints restart from an initial state
+                v = (v & ok) | (fresh[x] & ~ok & full)
+            nxt[x] = v
+        state = nxt
+    all_ones = (1 << LANES * CYCLES) - 1
+    by_key: dict[int, list[tuple[int, int]]] = {0: [(TRUE, 1)]}   # TRUE's signature is all ones: key 0, phase 1
+    for x in latches:
+        s = sig[x]
+        ph = s & 1
+        by_key.setdefault(s ^ all_ones if ph else s, []).append((x, ph))
+    return _Classes(list(by_key.values()))
+
+
+def _prove(model: BitModel, classes: _Classes, deadline: Deadline, stats: Stats) -> list[tuple[int, int]]:
+    """Refine ``classes`` until their equalities are jointly inductive; the proven (member, literal) pairs."""
+    pool = VarPool(model.aig.nvars + 1)
+    primed = {x: pool.new() for x in model.latches}
+    sat = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats, pool.top + 1)
+
+    def prime(l: int) -> int:
+        if abs(l) == TRUE:
+            return l
+        return primed[l] if l > 0 else -primed[-l]
+
+    guard: dict[tuple[int, int], int] = {}
+    viol: dict[tuple[int, int], int] = {}
+
+    def encode(pair: tuple[int, int]) -> None:
+        x, r = pair
+        g, d = sat.new_var(), sat.new_var()
+        guard[pair], viol[pair] = g, d
+        if r in (TRUE, FALSE):
+            sat.add([-g, x if r == TRUE else -x])
+        else:
+            sat.add([-g, -x, r])
+            sat.add([-g, x, -r])
+        xp, rp = prime(x), prime(r)   # d -> x' != r'
+        if r in (TRUE, FALSE):
+            sat.add([-d, -xp if r == TRUE else xp])
+        else:
+            sat.add([-d, xp, rp])
+            sat.add([-d, -xp, -rp])
+
+    try:
+        for _ in range(MAX_ROUNDS):
+            if deadline.expired():
+                raise OutOfTime()
+            pairs = classes.pairs()
+            if not pairs:
+                return []
+            for p in pairs:
+                if p not in guard:
+                    encode(p)
+            a = sat.new_var()
+            sat.add([-a] + [viol[p] for p in pairs])
+            if not sat.solve([a] + [guard[p] for p in pairs]):
+                return pairs
+            m = sat.model()
+            n = len(m)
+
+            def value(x: int) -> bool:
+                if x == TRUE:
+                    return True
+                p = primed[x]
+                return p <= n and m[p - 1] > 0
+
+            classes.split(value)
+            sat.add([-a])
+        raise OutOfTime()
+    finally:
+        sat.delete()
