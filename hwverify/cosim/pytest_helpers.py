@@ -10,6 +10,10 @@ the mismatch or counterexample into the CI report.
 * ``assert_formal(files, top, mode="prove"|"bmc", depth=..., expect="pass"|"fail")``
   — runs the ``hwverify`` CLI in-process (kernel re-check included) and, for
   an expected FAIL, replays every counterexample in Icarus;
+* ``assert_conformance(files, top, driver=..., model=..., vectors=...)`` — named vectors
+  through the core's own interface in Icarus (``driver``: an ``async`` cocotb function),
+  compared with a Python golden model (``model``); the message names each differing
+  vector with its inputs, the expected and the actual value (docs/crypto.md);
 * ``hwverify_design`` fixture — ``hwverify_design(path, top=None)`` returns a
   small object with ``.cosim(...)`` and ``.formal(...)`` bound to the design.
 """
@@ -27,9 +31,11 @@ import pytest
 
 from hwverify.cli import main
 from hwverify.cosim.batch import batch_cosim
+from hwverify.cosim.conformance import ConformanceResult, Vector, run_conformance
 from hwverify.cosim.runner import CosimResult, cosim, have_cocotb, have_icarus
 
-__all__ = ["assert_cosim", "assert_formal", "requires_icarus", "requires_cocotb", "hwverify_design"]
+__all__ = ["assert_cosim", "assert_formal", "assert_conformance", "Vector", "requires_icarus", "requires_cocotb",
+           "hwverify_design"]
 
 requires_icarus = pytest.mark.skipif(not have_icarus(), reason="needs Icarus Verilog")
 requires_cocotb = pytest.mark.skipif(not (have_icarus() and have_cocotb()), reason="needs Icarus Verilog and cocotb")
@@ -72,6 +78,27 @@ def assert_formal(files: Sequence[str] | str, top: str, *, mode: str = "prove", 
                           f"{text}{err.getvalue()}")
     data["replay_log"] = err.getvalue()
     return data
+
+
+def assert_conformance(files: Sequence[str] | str, top: str, *, driver, model, vectors, reset=None,
+                       clock: str | None = "clk", max_report: int = 5, **kw) -> ConformanceResult:
+    """Run ``vectors`` through ``top`` in Icarus with ``driver``; every answer must equal ``model(inputs)``.
+
+    ``driver(dut, bench, inputs)`` and ``reset(dut, bench)`` are ``async``
+    functions of an importable module (they run inside the simulator; see
+    ``hwverify.cosim.conformance_tb.Bench`` for the clocking helpers);
+    ``model(inputs)`` runs here. ``vectors``: ``Vector(name, inputs)``s,
+    ``(name, inputs)`` pairs or a ``{name: inputs}`` dict. On failure the
+    ``AssertionError`` lists the first ``max_report`` differing vectors (name,
+    inputs, expected, actual or the driver's error), which ``pytest
+    --junitxml`` puts into the report. Other keywords go to ``run_conformance``
+    (``defines``, ``include_dirs``, ``period_ns``, ``work_dir``, ``waves``).
+    """
+    files = [files] if isinstance(files, (str, os.PathLike)) else list(files)
+    res = run_conformance([str(f) for f in files], top, driver=driver, model=model, vectors=vectors,
+                          reset=reset, clock=clock, **kw)
+    assert res.ok, res.summary(max_report)
+    return res
 
 
 class _Design:
