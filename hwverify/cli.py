@@ -127,11 +127,21 @@ def _add_design_args(p: argparse.ArgumentParser, properties: tuple[str, ...]) ->
 
 def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
     engines = engines_for(mode) + ["portfolio"] + (["auto"] if mode in AUTO_MEMBERS else [])
-    p.add_argument("--depth", type=_nonnegative_int, default=None,
-                   help="bound (BMC/cover steps, max induction depth; default: an Amaranth design's HWVERIFY depth, else 20)")
+    if mode in (Mode.BMC, Mode.COVER):
+        depth_help = "steps to explore (default: an Amaranth design's HWVERIFY depth, else 20)"
+    else:
+        depth_help = ("largest BMC depth and induction depth (default: an Amaranth design's HWVERIFY depth; else "
+                      "with --timeout none: BMC and k-induction go on while time is left; without --timeout 20). "
+                      "PDR needs no depth: with --timeout it runs until a verdict")
+    p.add_argument("--depth", type=_nonnegative_int, default=None, help=depth_help)
     p.add_argument("--timeout", type=_nonnegative_float, default=None, help="wall-clock limit in seconds")
+    auto = (f"; auto races {', '.join(e for e, _ in AUTO_MEMBERS[mode])} and takes the first checked verdict"
+            if mode in AUTO_MEMBERS else "")
     p.add_argument("--engine", default=None, choices=engines,
-                   help=f"engine (default: {DEFAULT_ENGINE[mode]})")
+                   help=f"engine (default: {DEFAULT_ENGINE[mode]}{auto})")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                   help="portfolio members (auto, --portfolio) running at once; the others start as slots free "
+                        "up (default: the core count)")
     p.add_argument("--portfolio", metavar="ENGINE/SOLVER,...", default=None,
                    help="portfolio members, e.g. kind/bitwuzla,kind/cvc5,bmc/z3 (implies --engine portfolio)")
     p.add_argument("--memory-limit", type=int, default=None, metavar="MIB",
@@ -295,8 +305,9 @@ def task_from_args(args: argparse.Namespace) -> Task:
     return Task(design=args.design, top=args.top, frontend=args.frontend, defines=_defines(args),
                 include=args.include, multiclock=args.multiclock,
                 clocks_together=getattr(args, "clocks_together", False), mode=mode,
-                engine=None if members else args.engine, members=members,
-                depth=args.depth if args.depth is not None else spec_depth(args.design), solver=args.solver,
+                engine=None if members else args.engine, members=members, jobs=args.jobs,
+                depth=args.depth if args.depth is not None else spec_depth(args.design, default=None),
+                solver=args.solver,
                 kernel_solver=args.kernel_solver, check=not args.no_check, timeout=args.timeout,
                 memory_mb=args.memory_limit, isolate=args.isolate,
                 simple_path=not getattr(args, "no_simple_path", False),

@@ -5,8 +5,14 @@ frame by frame; at each depth every still-open property is checked under an
 assumption (its negation at that frame), so the first counterexample found
 for a property has minimal depth. Covers use the same loop with the cover
 condition as the target.
+
+``check(None)`` has no bound: the search deepens until every property has a
+trace or the deadline passes (TIMEOUT, saying the last step searched); the
+run layer asks for it only under a time limit.
 """
 from __future__ import annotations
+
+from itertools import count
 
 from hwverify.prover.engine import Engine, checked_answer, explored, extract_trace, undecided
 from hwverify.prover.result import FAIL, PASS, Deadline, PropertyResult
@@ -71,11 +77,11 @@ class BMC(Engine):
     def properties_of(self, system) -> list[Property]:
         return system.covers if self.covers else system.asserts
 
-    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
+    def _check(self, bound: int | None, deadline: Deadline) -> list[PropertyResult]:
         search = BoundedSearch(self, deadline)
         open_props = list(self.properties())
         done: dict[str, PropertyResult] = {}
-        for k in range(bound + 1):
+        for k in (count() if bound is None else range(bound + 1)):
             if not open_props or deadline.expired():
                 break
             self.progress(f"{self.name}: step {k}, {len(open_props)} open")
@@ -90,7 +96,7 @@ class BMC(Engine):
                     done[prop.name] = undecided(prop, k - 1, deadline, solver_reason=search.solver.last_reason)
             open_props = still_open
         for prop in open_props:
-            if search.depth < bound:   # out of time: every open property was searched up to search.depth
+            if bound is None or search.depth < bound:   # out of time: every open property was searched up to search.depth
                 done[prop.name] = undecided(prop, search.depth, deadline)
             elif self.covers:
                 # FAIL as SBY's cover mode, but say what it means: no run of up to bound+1 steps reaches it

@@ -10,8 +10,12 @@ re-checks.
 The bound is the largest induction depth (SBY's ``depth`` in prove mode):
 with bound N the base case searches steps 0..N and the step case tries
 1..N-induction, never N+1; a property left open says the largest k tried.
+``check(None)``: no largest k; k grows until a verdict or the deadline (the
+run layer asks for it only under a time limit).
 """
 from __future__ import annotations
+
+from itertools import count
 
 from hwverify.prover.bmc import BoundedSearch
 from hwverify.prover.engine import Engine, checked_answer, explored, undecided
@@ -92,7 +96,7 @@ class KInduction(Engine):
     def properties_of(self, system) -> list[Property]:
         return system.asserts
 
-    def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
+    def _check(self, bound: int | None, deadline: Deadline) -> list[PropertyResult]:
         base = BoundedSearch(self, deadline)
         steps = {p.name: StepCase(self, p, deadline) for p in self.properties()}
         self._joint: StepCase | None = None  # step case of a conjunction, rebuilt when its members change
@@ -100,7 +104,7 @@ class KInduction(Engine):
         done: dict[str, PropertyResult] = {}
         open_props = list(self.properties())
         last_k = -1
-        for k in range(bound + 1):
+        for k in (count() if bound is None else range(bound + 1)):
             if not open_props or deadline.expired():
                 break
             self.progress(f"kind: step {k}, {len(open_props)} open")
@@ -132,11 +136,12 @@ class KInduction(Engine):
                                                 solver_reason=step.solver.last_reason)
             open_props = still_open
             last_k = k
-            if open_props and k < bound and len(self.properties()) > 1:
+            if open_props and (bound is None or k < bound) and len(self.properties()) > 1:
                 open_props = self._joint_step(k, open_props, done, deadline)
         for prop in open_props:
             # iteration last_k tried (last_k+1)-induction unless it was the last one (k == bound)
-            done[prop.name] = undecided(prop, last_k, deadline, _open_reason(prop, last_k, min(last_k + 1, bound)))
+            tried = last_k + 1 if bound is None else min(last_k + 1, bound)
+            done[prop.name] = undecided(prop, last_k, deadline, _open_reason(prop, last_k, tried))
         return [done[p.name] for p in self.properties()]
 
     def _joint_step(self, k: int, open_props: list[Property], done: dict[str, PropertyResult],

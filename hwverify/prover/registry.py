@@ -20,8 +20,8 @@ from hwverify.prover.pdr.engine import PDR
 from hwverify.prover.result import EngineOptions, Mode
 from hwverify.semantics.system import TransitionSystem
 
-__all__ = ["EngineSpec", "ENGINES", "DEFAULT_ENGINE", "PORTFOLIO_MEMBERS", "AUTO_MEMBERS", "make_engine", "engines_for",
-           "check_engine"]
+__all__ = ["EngineSpec", "ENGINES", "DEFAULT_ENGINE", "DEFAULT_DEPTH", "PORTFOLIO_MEMBERS", "AUTO_MEMBERS",
+           "make_engine", "engines_for", "check_engine", "engine_bound"]
 
 Builder = Callable[[TransitionSystem, EngineOptions, Mode], Engine]
 
@@ -34,24 +34,30 @@ class EngineSpec:
     modes: frozenset[Mode]
     build: Builder
     summary: str
+    unbounded: bool = False   # ``check(None)`` runs until a verdict or the deadline (no depth to stop at)
 
 
-def _spec(name: str, modes: tuple[Mode, ...], build: Builder, summary: str) -> EngineSpec:
-    return EngineSpec(name, frozenset(modes), build, summary)
+def _spec(name: str, modes: tuple[Mode, ...], build: Builder, summary: str, unbounded: bool = False) -> EngineSpec:
+    return EngineSpec(name, frozenset(modes), build, summary, unbounded)
 
 
 ENGINES: dict[str, EngineSpec] = {s.name: s for s in (
     _spec("bmc", (Mode.BMC, Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: BMC(s, o),
-          "bounded model checking: assertions hold for steps 0..depth"),
+          "bounded model checking: assertions hold for steps 0..depth", unbounded=True),
     _spec("kind", (Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: KInduction(s, o),
-          "k-induction with simple-path constraints, up to k = depth"),
+          "k-induction with simple-path constraints, up to k = depth", unbounded=True),
     _spec("cover", (Mode.COVER,), lambda s, o, m: BMC(s, o, covers=True),
           "BMC over cover goals: a trace reaching each"),
     _spec("equiv", (Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: EquivEngine(s, o),
           "signal correspondence (inductive register equalities), then strengthened k-induction"),
     _spec("pdr", (Mode.PROVE, Mode.EQUIV, Mode.SECURE), lambda s, o, m: PDR(s, o),
-          "IC3/PDR over the bit-blasted design (CaDiCaL): inductive invariants, no depth needed"),
+          "IC3/PDR over the bit-blasted design (CaDiCaL): inductive invariants, no depth needed",
+          unbounded=True),
 )}
+
+# The depth engines stop at when the user gives none and there is no time limit (so a plain run ends);
+# with a time limit, engines that can (``EngineSpec.unbounded``) run until a verdict or the deadline.
+DEFAULT_DEPTH = 20
 
 DEFAULT_ENGINE: dict[Mode, str] = {Mode.BMC: "bmc", Mode.PROVE: "auto", Mode.COVER: "cover", Mode.EQUIV: "equiv",
                                  Mode.SECURE: "equiv"}
@@ -74,6 +80,14 @@ AUTO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
     Mode.EQUIV: [("equiv", "bitwuzla"), ("pdr", "bitwuzla")],
     Mode.SECURE: [("equiv", "bitwuzla"), ("pdr", "bitwuzla")],
 }
+
+
+def engine_bound(name: str, bound: int | None, timeout: float | None) -> int | None:
+    """The bound engine ``name`` runs to: ``bound`` when one is given; else (``None``) no bound at all
+    if the engine can run until a deadline and there is one, otherwise ``DEFAULT_DEPTH``."""
+    if bound is None and (timeout is None or not (name in ENGINES and ENGINES[name].unbounded)):
+        return DEFAULT_DEPTH
+    return bound
 
 
 def engines_for(mode: Mode | str) -> list[str]:

@@ -1,11 +1,14 @@
 """A portfolio: several (engine, solver) configurations race in worker processes.
 
 Solvers differ by orders of magnitude from one problem to the next, so the
-portfolio starts every member at once (each in its own ``Worker``, with the
-same time and memory limits), takes for each property the first definitive
-answer (PASS or FAIL) and kills the members still running once every
-property is decided. UNKNOWN, TIMEOUT or ERROR is reported only when no
-member decides.
+portfolio starts its members (each in its own ``Worker``, with the same
+memory limit; at most ``jobs`` at once, default the core count, the rest in
+order as slots free up, with what is left of the time limit), takes for each
+property the first definitive answer (PASS or FAIL) and kills the members
+still running once every property is decided. UNKNOWN, TIMEOUT or ERROR is
+reported only when no member decides; a bounded PASS (BMC to a depth) decides
+nothing outside ``bmc`` mode. The result's ``solver`` names the winning
+member(s), each verdict's reason ends with ``[engine/solver]``.
 
 A member can be wrong, so evidence is vetted with the kernel before it wins,
 while the other members keep running: rejected evidence decides nothing, and
@@ -21,6 +24,7 @@ and give ERROR, never a silent choice.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from multiprocessing.connection import wait
@@ -28,9 +32,9 @@ from typing import Sequence
 
 from hwverify.errors import ProverError
 from hwverify.kernel import check_certificate, check_trace
-from hwverify.prover.registry import PORTFOLIO_MEMBERS, check_engine
-from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, EngineOptions, Mode, PropertyResult,
-                                    Result)
+from hwverify.prover.registry import PORTFOLIO_MEMBERS, check_engine, engine_bound
+from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions, Mode,
+                                    PropertyResult, Result)
 from hwverify.prover.solvers import make_solver
 from hwverify.run.worker import Worker
 from hwverify.semantics.system import Property, TransitionSystem
@@ -50,7 +54,8 @@ class Portfolio:
 
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None,
                  mode: Mode | str = Mode.PROVE, members: Sequence[tuple[str, str]] | None = None, *,
-                 vet: str = "traces", grace: float | None = None, start_method: str | None = None):
+                 vet: str = "traces", grace: float | None = None, start_method: str | None = None,
+                 jobs: int | None = None):
         self.mode = Mode(mode)
         self.members = list(members if members is not None else PORTFOLIO_MEMBERS[self.mode])
         if not self.members:
@@ -65,7 +70,10 @@ class Portfolio:
             raise ProverError(f"vet must be 'traces', 'all' or 'none', not {vet!r}")
         if len(set(self.members)) != len(self.members):
             raise ProverError("portfolio members must differ")
+        if jobs is not None and jobs < 1:
+            raise ProverError(f"a portfolio needs at least one job slot, not {jobs}")
         self.vet, self.grace, self.start_method = vet, grace, start_method
+        self.jobs = jobs or os.cpu_count() or 1
         # No cone of influence here: each member computes its own in its process.
         self.system = system
         self.options = options or EngineOptions()
@@ -78,47 +86,70 @@ class Portfolio:
     def properties(self) -> list[Property]:
         return list(self.system.covers if self.mode is Mode.COVER else self.system.asserts) + list(self.system.justice)
 
-    def check(self, bound: int) -> Result:
-        """Race the members to ``bound``; kill the rest once every property is decided."""
+    def check(self, bound: int | None) -> Result:
+        """Race the members to ``bound``; kill the rest once every property is decided.
+
+        ``bound`` None: no depth was given and there is a time limit, so every
+        member that can runs until a verdict or the deadline (the others to
+        ``DEFAULT_DEPTH``, ``registry.engine_bound``). At most ``jobs`` members
+        run at once, in the order given; the next starts when one ends, with
+        what is left of the time limit, which bounds the whole race.
+        """
         start = time.monotonic()
+        deadline = Deadline(self.options.timeout)
         props = self.properties()
         decided: dict[str, tuple[str, PropertyResult]] = {}
         seen: dict[str, list[tuple[str, PropertyResult, bool]]] = {p.name: [] for p in props}
         stats: dict[str, dict] = {}
         workers = self.workers
+        queue = list(self.members)
+        pending: list[Worker] = []
         interrupted = False
         try:
-            for engine, solver in self.members:
-                label = f"{engine}/{solver}"
-                options = replace(self.options, solver=solver, progress=self._relay(label))
-                workers.append(Worker(self.system, engine, options, bound, self.mode, grace=self.grace,
-                                      start_method=self.start_method, label=label).start())
-            pending = list(workers)
-            while pending and len(decided) < len(props):
+            while len(decided) < len(props):
+                while queue and len(pending) < self.jobs and not deadline.expired():
+                    pending.append(self._start(*queue.pop(0), bound, deadline.remaining()))
+                if not pending:
+                    break
                 limits = [r for r in (w.remaining() for w in pending) if r is not None]
                 wait([h for w in pending for h in w.handles], min(limits) if limits else None)
                 for w in list(pending):
                     r = w.poll()
                     if r is not None:
                         pending.remove(w)
-                        stats[w.label] = {"status": r.status, "time": round(r.time, 4)}
-                        self._merge(w.label, r, decided, seen, others_left=bool(pending))
+                        stats[w.label] = {"status": r.status, "time": round(r.time, 4),
+                                          "started": round(w.started - start, 4)}
+                        self._merge(w.label, r, decided, seen, others_left=bool(pending or queue))
             for w in pending:
-                stats[w.label] = {"status": "killed", "time": round(time.monotonic() - w.started, 4)}
+                stats[w.label] = {"status": "killed", "time": round(time.monotonic() - w.started, 4),
+                                  "started": round(w.started - start, 4)}
+            for engine, solver in queue:
+                stats[f"{engine}/{solver}"] = {"status": "not started"}
         except KeyboardInterrupt:  # Ctrl-C: keep what was decided, the rest is UNKNOWN
             interrupted = True
         finally:
             for w in workers:
                 w.kill()
-        if not decided and all(w.raised is not None for w in workers):
+        if not decided and workers and all(w.raised is not None for w in workers):
             raise workers[0].raised  # every member failed to set up: a usage error, not a result
         results = [decided[p.name][1] if p.name in decided
                    else PropertyResult(p.name, p.kind, UNKNOWN, loc=p.loc, reason="interrupted") if interrupted
+                   else PropertyResult(p.name, p.kind, TIMEOUT, loc=p.loc, reason="no member started in time")
+                   if not seen[p.name] and deadline.expired()
                    else self._undecided(p, seen[p.name]) for p in props]
         winners = sorted({label for label, r in decided.values() if r.status in (PASS, FAIL)})
         solver = "+".join(winners or (f"{e}/{s}" for e, s in self.members))
-        stats = {"members": stats, **({"interrupted": True} if interrupted else {})}
+        stats = {"members": stats, "jobs": self.jobs, **({"interrupted": True} if interrupted else {})}
         return Result(self.name, solver, results, time.monotonic() - start, stats)
+
+    def _start(self, engine: str, solver: str, bound: int | None, remaining: float | None) -> Worker:
+        """Start member ``engine/solver`` with the time left to the race and its own bound."""
+        label = f"{engine}/{solver}"
+        options = replace(self.options, solver=solver, progress=self._relay(label), timeout=remaining)
+        worker = Worker(self.system, engine, options, engine_bound(engine, bound, remaining), self.mode,
+                        grace=self.grace, start_method=self.start_method, label=label).start()
+        self.workers.append(worker)
+        return worker
 
     def _relay(self, label: str):
         if self.options.progress is None:
@@ -132,6 +163,9 @@ class Portfolio:
         for p in result.properties:
             if p.name not in seen:
                 continue
+            if p.status == PASS and p.certificate is not None and p.certificate.bounded and self.mode is not Mode.BMC:
+                p = PropertyResult(p.name, p.kind, UNKNOWN, depth=p.depth, loc=p.loc,
+                                   reason=f"{p.reason} (a bounded check, not a proof)")
             rejected = False
             if p.status in (PASS, FAIL) and (others_left or p.name in decided):
                 problem = self._rejected(p)

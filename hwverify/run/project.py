@@ -184,7 +184,7 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
         usable = engines_for(mode) + [PORTFOLIO]
         raise FrontendError(f"task {name!r}: engine {engine!r} cannot run mode {mode} "
                             f"(engines for {mode}: {', '.join(usable)})", loc("engine"))
-    if merged.get("depth", 20) < 0:
+    if merged.get("depth", 0) < 0:
         raise FrontendError(f"task {name!r}: depth must not be negative", loc("depth"))
     expect = merged.get("expect", "pass")
     expect_list = [e.strip().upper() for e in (expect.split(",") if isinstance(expect, str) else expect)]
@@ -198,7 +198,7 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
             raise FrontendError(f"task {name!r}: define {k!r} must be a string or integer", loc("defines"))
     return Task(
         name=name, design=resolved, top=merged.get("top"), frontend=merged.get("frontend"),
-        mode=Mode(mode), engine=merged.get("engine"), depth=merged.get("depth", 20),
+        mode=Mode(mode), engine=merged.get("engine"), depth=merged.get("depth"),
         solver=merged.get("solver", "bitwuzla"), timeout=merged.get("timeout"), expect=expect_list,
         asserts=list(merged.get("asserts", [])), assumes=list(merged.get("assumes", [])),
         covers=list(merged.get("covers", [])), defines={k: str(v) for k, v in defines.items()},

@@ -12,8 +12,10 @@ frontend with the file's own ``[script]`` (files copied into a scratch
 SBY mode   SBY engines                hwverify engine
 =========  =========================  ==============================
 bmc        any (smtbmc, abc bmc3,..)  ``bmc`` to ``depth - 1`` (steps 0..depth-1)
-prove      smtbmc (k-induction),      ``kind`` with ``depth`` as the
-           abc pdr, ...               induction bound (pdr is reported as mapped)
+prove      ``abc pdr`` (or aiger      ``pdr`` (IC3; SBY's ``depth`` does not
+           ``abcpdr``) only           apply, as in SBY)
+prove      smtbmc, or any mix         ``auto``: k-induction (``depth`` as the
+                                      induction bound, as smtbmc) races PDR
 cover      any                        ``cover`` (BMC over cover goals)
 =========  =========================  ==============================
 
@@ -25,7 +27,8 @@ code is the bitwise OR over tasks, as in SBY.
 
 Differences from SBY, reported rather than hidden: in cover mode only cover
 goals are checked (SBY checks assertions only along its cover traces);
-``[engines]`` other than the mapping above only choose the mode; liveness
+``[engines]`` other than the mapping above only choose the mode (each task's
+notes say what ran instead of each engine line); liveness
 (``mode live``) and ``--pycode`` blocks are rejected.
 """
 from __future__ import annotations
@@ -40,12 +43,12 @@ from typing import Sequence
 
 from hwverify.errors import FrontendError, SourceLoc
 from hwverify.frontend.yosys import lower_with_yosys
-from hwverify.prover.registry import make_engine
+from hwverify.prover.registry import AUTO_MEMBERS, make_engine
 from hwverify.prover.result import EngineOptions, Mode, Status
 from hwverify.run.executor import run_tasks
 from hwverify.run.project import STATUSES, runs_exit_code
 from hwverify.run.session import RunResult
-from hwverify.run.task import Task
+from hwverify.run.task import AUTO, Task
 from hwverify.semantics import terms as T
 from hwverify.semantics.system import Property, TransitionSystem
 
@@ -296,20 +299,39 @@ def task_label(sby: SbyFile, name: str | None) -> str:
     return os.path.splitext(os.path.basename(sby.path))[0] + (f"_{name}" if name else "")
 
 
+# SBY engines that are PDR: a prove task naming only these runs our ``pdr``
+PDR_ENGINES = {("abc", "pdr"), ("aiger", "abcpdr")}
+
+
+def _engine_words(text: str) -> tuple[str, str | None]:
+    """An [engines] line's engine and variant: ``abc --keep-going pdr`` -> ``("abc", "pdr")``."""
+    words = text.split()
+    name = words[0] if words else "smtbmc"
+    return name, next((w for w in words[1:] if not w.startswith("-")), None)
+
+
+def prove_engine(task: SbyTask) -> str:
+    """Our engine for a prove task: ``pdr`` when every engine line is SBY's PDR, else the ``auto`` race."""
+    lines = task.engines_for(str(Mode.PROVE)) or [("smtbmc", 0)]
+    return "pdr" if all(_engine_words(text) in PDR_ENGINES for text, _ in lines) else AUTO
+
+
 def _engine_notes(task: SbyTask, mode: Mode, ours: str, solver: str) -> list[str]:
-    """A warning for each [engines] line: which SBY engine it names and what runs instead."""
+    """A note for each [engines] line: which SBY engine it names and what runs instead (a warning if unknown)."""
+    if ours == AUTO:
+        members = ", ".join(e for e, _ in AUTO_MEMBERS[mode])
+        instead = f"hwverify auto (the first checked verdict of {members}; SMT solver {solver})"
+    elif ours == "pdr":
+        instead = "hwverify pdr (IC3 over CaDiCaL)"
+    else:
+        instead = f"hwverify {ours} with {solver}"
     notes = []
     for text, _ in task.engines_for(str(mode)) or [("smtbmc", 0)]:
-        words = text.split()
-        name = words[0] if words else "smtbmc"
-        variant = next((w for w in words[1:] if not w.startswith("-")), None)
-        instead = f"hwverify {ours} with {solver}"
+        name, variant = _engine_words(text)
         if name not in SBY_ENGINES:
             notes.append(f"warning: unknown engine '{text}': {instead} runs instead")
         elif variant is not None and variant not in SBY_ENGINES[name]:
             notes.append(f"warning: unknown {name} engine variant '{text}': {instead} runs instead")
-        elif name == "abc" and variant == "pdr" and mode is Mode.PROVE:
-            notes.append(f"warning: engine '{text}' (PDR) is not available: {instead} (k-induction) runs instead")
         else:
             notes.append(f"engine '{text}' runs as {instead}")
     return notes
@@ -477,7 +499,8 @@ def sby_tasks(sby: SbyFile, names: Sequence[str] = (), solver: str = "bitwuzla",
     """One run-layer Task per SBY task (default: the file's default tasks, or the file itself without [tasks]).
 
     SBY's ``depth N`` in bmc/cover mode explores steps 0..N-1 (our bound N-1);
-    in prove mode it is the induction depth. A task whose options are wrong
+    in prove mode it is the induction depth (SBY's default 20 included), which
+    PDR, as in SBY, does not take. A task whose options are wrong
     is still a Task: it comes back as that task's ERROR. Several clocks keep
     SBY's model (all clocks tick together) with a warning unless the task
     says ``multiclock on``.
@@ -498,10 +521,11 @@ def sby_tasks(sby: SbyFile, names: Sequence[str] = (), solver: str = "bitwuzla",
             out.append(Task(name=label, loader=functools.partial(_raise, e), solver=solver, check=check))
             continue
         mode, depth = settings.mode, settings.depth
-        ours = {Mode.BMC: "bmc", Mode.PROVE: "kind", Mode.COVER: "cover"}[mode]
+        ours = prove_engine(task) if mode is Mode.PROVE else {Mode.BMC: "bmc", Mode.COVER: "cover"}[mode]
         limit = timeout if timeout is not None else settings.timeout
         out.append(Task(
-            name=label, mode=mode, engine=ours, depth=max(depth - 1, 0) if mode is not Mode.PROVE else depth,
+            name=label, mode=mode, engine=ours,
+            depth=None if ours == "pdr" else max(depth - 1, 0) if mode is not Mode.PROVE else depth,
             solver=solver, check=check, timeout=limit, expect=[Status(e) for e in settings.expect],
             multiclock=settings.multiclock, notes=settings.notes + _engine_notes(task, mode, ours, solver),
             allow_empty=True, loader=functools.partial(lower_sby_task, sby.path, task, settings, limit)))

@@ -23,7 +23,7 @@ from hwverify.frontend.load import load_system
 from hwverify.frontend.properties import add_properties
 from hwverify.kernel import check_evidence
 from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
-from hwverify.prover.registry import make_engine
+from hwverify.prover.registry import DEFAULT_DEPTH, engine_bound, make_engine
 from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
                                     Status, overall_status)
 from hwverify.prover.tactics.script import run_script_file
@@ -186,15 +186,17 @@ def _semantics(gate: Gate) -> EquivSemantics:
 def _run_engine(task: Task, system: TransitionSystem, progress: ProgressFn | None) -> Result:
     options = task.options(progress)
     if task.engine_name == PORTFOLIO:
-        return Portfolio(system, options, task.mode, task.members).check(task.depth)
+        return Portfolio(system, options, task.mode, task.members, jobs=task.jobs).check(task.bound)
+    bound = engine_bound(task.engine_name, task.bound, task.timeout)
     if task.isolate:
-        return run_isolated(system, task.engine_name, options, task.depth, task.mode)
-    return make_engine(task.engine_name, system, options, task.mode).check(task.depth)
+        return run_isolated(system, task.engine_name, options, bound, task.mode)
+    return make_engine(task.engine_name, system, options, task.mode).check(bound)
 
 
 def _run_script(task: Task, run: RunResult, progress: ProgressFn | None) -> Result:
     """A proof script drives the tactics (in this process) instead of an engine; its system is the one checked."""
-    result, run.system = run_script_file(run.system, task.script, solver=task.solver, depth=task.depth,
+    depth = task.depth if task.depth is not None else DEFAULT_DEPTH   # tactics take a number (their largest k)
+    result, run.system = run_script_file(run.system, task.script, solver=task.solver, depth=depth,
                                          timeout=task.timeout, seed=task.seed, simple_path=task.simple_path,
                                          progress=progress)
     run.engine = "script"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from hwverify.errors import ProverError, UsageError
-from hwverify.prover.registry import AUTO_MEMBERS, DEFAULT_ENGINE, ENGINES, engines_for
+from hwverify.prover.registry import AUTO_MEMBERS, DEFAULT_DEPTH, DEFAULT_ENGINE, ENGINES, engines_for
 from hwverify.prover.result import EngineOptions, Mode, Status
 from hwverify.prover.solvers import make_solver
 from hwverify.semantics.system import TransitionSystem
@@ -68,7 +68,8 @@ class Task:
     mode: Mode = Mode.PROVE
     engine: str | None = None          # None: the registry's default for the mode; "portfolio": race members
     members: list[tuple[str, str]] | None = None   # portfolio members (engine, solver)
-    depth: int = 20
+    depth: int | None = None           # None: not given (see ``bound``); an int bounds BMC and k-induction
+    jobs: int | None = None            # portfolio members running at once (None: the core count)
     solver: str = "bitwuzla"
     kernel_solver: str | None = None   # None: the kernel picks one other than ``solver``
     check: bool = True                 # have the kernel re-check every verdict's evidence
@@ -97,7 +98,8 @@ class Task:
     def __post_init__(self) -> None:
         self.mode = Mode(self.mode)
         if (self.engine or DEFAULT_ENGINE[self.mode]) == AUTO and self.mode in AUTO_MEMBERS and not self.members:
-            self.engine, self.members = None, list(AUTO_MEMBERS[self.mode])   # a race of the mode's best engines
+            # a race of the mode's best engines, the SMT ones with the task's solver (PDR has its own)
+            self.engine, self.members = None, [(e, self.solver) for e, _ in AUTO_MEMBERS[self.mode]]
         self.expect = [Status(e.upper()) if isinstance(e, str) else e for e in self.expect]
 
     @property
@@ -106,6 +108,18 @@ class Task:
         if self.members:
             return PORTFOLIO
         return self.engine or DEFAULT_ENGINE[self.mode]
+
+    @property
+    def bound(self) -> int | None:
+        """The depth engines stop at: the user's ``depth``; without one, ``None`` (no bound: every member
+        that can runs until a verdict or the deadline) for an unbounded question under a time limit,
+        else ``DEFAULT_DEPTH`` so that a run without a time limit ends. BMC and cover answer "up to
+        a depth", so they always have one."""
+        if self.depth is not None:
+            return self.depth
+        if self.timeout is not None and self.mode in (Mode.PROVE, Mode.EQUIV, Mode.SECURE):
+            return None
+        return DEFAULT_DEPTH
 
     def options(self, progress=None) -> EngineOptions:
         return EngineOptions(solver=self.solver, timeout=self.timeout, progress=progress,
@@ -117,8 +131,10 @@ class Task:
 
     def validate(self) -> None:
         """Raise UsageError for settings no engine could honour (checked before loading anything)."""
-        if self.depth < 0:
+        if self.depth is not None and self.depth < 0:
             raise UsageError(f"--depth must not be negative, not {self.depth}")
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError(f"--jobs must be at least 1, not {self.jobs}")
         if self.timeout is not None and self.timeout < 0:
             raise UsageError(f"--timeout must not be negative, not {self.timeout:g}")
         if self.memory_mb is not None and self.memory_mb <= 0:
