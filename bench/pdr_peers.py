@@ -160,7 +160,7 @@ def single_task_text(path: str, task: str | None, engine: str) -> str:
             if in_engines:
                 out.append(engine)
             continue
-        if not in_engines:
+        if not in_engines or not s:
             out.append(line)
     return "\n".join(out) + "\n"
 
