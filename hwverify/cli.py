@@ -28,6 +28,7 @@ from hwverify.prover.registry import AUTO_MEMBERS, DEFAULT_ENGINE, engines_for
 from hwverify.prover.result import EXIT_CODES, EXIT_INTERRUPTED, FAIL, PASS, Mode
 from hwverify.report.console import ProgressDisplay, print_result, print_trace
 from hwverify.report.induction import explain_run, print_script_failure
+from hwverify.report.invariant import add_invariants, print_invariants
 from hwverify.report.html import write_html_report
 from hwverify.report.outputs import (OUTPUT_ROOT, Written, error_case, junit_cases, safe_name,
                                      task_junit_case, task_junit_cases, write_certificates, write_run_junit,
@@ -165,6 +166,9 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
     _add_cache_args(p)
     if mode in (Mode.PROVE, Mode.EQUIV, Mode.SECURE):
         p.add_argument("--no-simple-path", action="store_true", help="k-induction without simple-path constraints")
+        p.add_argument("--show-invariant", action="store_true",
+                       help="print each PASS's invariant over the source signal names (with --json: an "
+                            "\"invariant\" field per property)")
     if mode in (Mode.BMC, Mode.PROVE, Mode.EQUIV):
         p.add_argument("--replay", action=argparse.BooleanOptionalAction, default=None,
                        help="replay every counterexample in Icarus (default: on for Verilog designs when Icarus is "
@@ -415,12 +419,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         outcomes = replay_run(run, waves=waves if getattr(args, "replay", None) else None, out=replayed)
         disagree = any(o.status == "disagree" for o in outcomes)
     if args.json:
-        print(json.dumps(run.to_json()))
+        out = run.to_json()
+        if getattr(args, "show_invariant", False):
+            add_invariants(out, run)
+        print(json.dumps(out))
         print(replayed.getvalue(), end="", file=sys.stderr)
     else:
         print_script_failure(run)             # where a proof script stopped, and its state there
         explain_run(run, args.vcd, OUTPUT_ROOT)   # an UNKNOWN's counterexample to induction
         _print_run(run, args)
+        if getattr(args, "show_invariant", False):
+            print_invariants(run)
         print(replayed.getvalue(), end="")
     written = write_outputs(run, args)
     _print_write_errors(written)

@@ -15,6 +15,11 @@ solvers rotated across cases so every back end drives every engine:
 * the signal-correspondence engine (``prover/equiv.py``, any system, not
   only miters) is a third prover: its PASS must not be contradicted by any
   trace, its FAIL must replay and be BMC's minimal depth;
+* IC3/PDR (``prover/pdr``, bit-level, its own SAT solver) is a fourth prover:
+  its PASS certificate must be kernel-accepted and contradicted by no trace
+  and by no k-induction FAIL; its FAIL must replay, never meet a k-induction
+  PASS, and be BMC's minimal depth when PDR says its depth is minimal (never
+  shallower than BMC's otherwise);
 * BTOR2 round trip: BMC on the written-and-read-back system gives the same
   verdict and depth.
 """
@@ -138,6 +143,7 @@ def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: b
         if bmc.status == FAIL and bmc.depth > sim_k:
             out.append(f"bmc[{s_bmc}] FAIL at depth {bmc.depth} is not minimal: simulation fails at cycle {sim_k}")
     out += _correspondence(system, kind, bmc, sim_k, solvers[(rotation + 3) % n], rotation, kernel)
+    out += _pdr(system, kind, bmc, sim_k, kernel)
     # BTOR2 round trip
     out += _round_trip(system, bmc, s_rt)
     return out
@@ -168,6 +174,38 @@ def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solv
             out.append(f"{label} FAIL at depth {p.depth} but bmc says {bmc.status} depth {bmc.depth}")
         if kind.status == PASS:
             out.append(f"CRITICAL kind PASS contradicted by {label} FAIL at depth {p.depth}")
+    return out
+
+
+def _pdr(system: TransitionSystem, kind, bmc, sim_k: int | None, kernel: bool) -> list[str]:
+    """IC3/PDR as a fourth prover (CaDiCaL whatever the rotation: it has no other solver)."""
+    try:
+        p = run_engine(system, "pdr", Mode.PROVE, "bitwuzla", KIND_BOUND).properties[0]
+    except Exception as e:  # noqa: BLE001
+        return [f"pdr engine crashed: {type(e).__name__}: {e}"]
+    label, out = "pdr", []
+    if p.status == ERROR:
+        out.append(f"{label}: ERROR on a well-formed system: {p.reason}")
+    elif p.status == PASS:
+        if kernel and not (rep := check_certificate(system, p.certificate)).ok:
+            out.append(f"{label}: kernel rejects the PASS certificate: {'; '.join(rep.details)}")
+        for other, q in (("kind", kind), ("bmc", bmc)):
+            if q.status == FAIL:
+                out.append(f"CRITICAL {label} PASS contradicted by {other} FAIL at depth {q.depth}")
+        if sim_k is not None:
+            out.append(f"CRITICAL {label} PASS contradicted by simulation failing at cycle {sim_k}")
+    elif p.status == FAIL:
+        if not (rep := check_trace(system, p.trace)).ok:
+            out.append(f"{label}: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
+        if kind.status == PASS:
+            out.append(f"CRITICAL kind PASS contradicted by {label} FAIL at depth {p.depth}")
+        minimal = "(minimal depth)" in (p.reason or "")
+        if bmc.status == PASS and p.depth <= BMC_BOUND:
+            out.append(f"{label} FAIL at depth {p.depth} but bmc says PASS to {BMC_BOUND}")
+        elif bmc.status == FAIL and (p.depth < bmc.depth or (minimal and p.depth != bmc.depth)):
+            out.append(f"{label} FAIL at depth {p.depth} ({p.reason}) but bmc's minimal depth is {bmc.depth}")
+        if sim_k is not None and minimal and p.depth > sim_k:
+            out.append(f"{label} FAIL at depth {p.depth} claims minimal, simulation fails at cycle {sim_k}")
     return out
 
 
