@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -31,7 +32,7 @@ from typing import Callable
 
 import pytest
 
-from hwverify.cosim.conformance import Vector, as_vectors, decode, encode, function_ref
+from hwverify.cosim.conformance import Vector, as_vectors, decode, encode, function_ref, run_conformance
 from hwverify.cosim.pytest_helpers import assert_conformance, requires_cocotb
 from hwverify.golden import aes, chacha20, sha256
 from tests.crypto_kat import accel, aes128, chacha20 as chacha20_drv, secworks_aes, secworks_chacha
@@ -187,3 +188,122 @@ def test_core_kat(name, tmp_path, record_property):
 @pytest.mark.parametrize("name", list(CORES))
 def test_core_random_1000(name, tmp_path, record_property):
     _check(name, CORES[name].random(1000, 2), tmp_path, record_property)
+
+
+# =================================================================== planted bugs (designs' `ifdef BUG_*)
+def planted_bugs(name: str) -> list[str]:
+    """The ``BUG_*`` macros a bundled core's sources (and files they include) switch on."""
+    core = CORES[name]
+    files = core.files() + ([DESIGNS / "aes" / "aes128.v"] if name == "crypto_accel" else [])
+    return sorted({m for f in files for m in re.findall(r"`ifdef\s+(BUG_\w+)", f.read_text())})
+
+
+def _run_with_bug(name: str, bug: str, tmp_path: Path, n_random: int):
+    core = CORES[name]
+    return run_conformance([str(f) for f in core.files()], core.top, driver=core.driver.drive,
+                           reset=core.driver.reset, model=core.model,
+                           vectors=core.kats() + core.random(n_random, 1), defines={bug: "1"},
+                           include_dirs=[str(core.include)] if core.include else (), work_dir=str(tmp_path))
+
+
+def sbox_reads(v, entry: int) -> bool:
+    """Whether AES-128 on vector ``v`` looks up S-box ``entry`` (key schedule, and the rounds when encrypting)."""
+    rk = aes.expand_key(v["key"])
+    if any(entry in rk[r][12:16] for r in range(10)):      # SubWord(RotWord(last word))
+        return True
+    if v["decrypt"]:
+        return False            # the inverse cipher's rounds use the inverse S-box
+    s = aes.add_round_key(v["block"], rk[0])
+    for r in range(1, 11):
+        if entry in s:
+            return True
+        s = aes.encrypt_round(s, rk[r], last=r == 10)
+    return False
+
+
+@requires_cocotb
+@pytest.mark.iverilog
+def test_planted_sbox_bug_caught(tmp_path):
+    """One wrong S-box entry in aes128 (``BUG_SBOX``) fails exactly the vectors that read that entry.
+
+    FIPS-197 B and C.1 never read entry 0x53 (the one planted today): the
+    random vectors are what catches it.
+    """
+    src = (DESIGNS / "aes" / "aes128.v").read_text()
+    m = re.search(r"`ifdef\s+BUG_SBOX\s+8'h([0-9a-fA-F]{2})\s*:", src)
+    if not m:
+        pytest.skip("aes128.v has no `ifdef BUG_SBOX around an S-box entry")
+    entry = int(m.group(1), 16)
+    res = _run_with_bug("aes128", "BUG_SBOX", tmp_path, 20)
+    reading = {o.vector.name for o in res.outcomes if sbox_reads(o.vector.inputs, entry)}
+    assert reading, "no vector reads the planted entry: the test would prove nothing"
+    assert {o.vector.name for o in res.failures} == reading
+    assert all(o.error is None for o in res.failures)
+
+
+@requires_cocotb
+@pytest.mark.iverilog
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["aes128", "sha256_core", "chacha20_core", "crypto_accel"])
+def test_planted_bugs_caught(name, tmp_path, record_property):
+    """Every planted functional bug fails some vector; a leak (the key on an output while busy)
+    leaves the results right, so the KATs are not expected to see it (the secure check is)."""
+    bugs = [b for b in planted_bugs(name) if "LEAK" not in b]
+    if not bugs:
+        pytest.skip(f"no planted BUG_* macros in {name}'s sources yet")
+    missed = [b for b in bugs if _run_with_bug(name, b, tmp_path / b, 20).ok]
+    record_property("bugs", ",".join(bugs))
+    assert not missed, f"{name}: planted bugs no vector detects: {missed}"
+
+
+# =================================================================== the helper's failure report, as CI sees it
+WRONG_MODEL_TEST = '''
+"""A user's one-file conformance test, with a deliberately wrong model and a driver that hangs."""
+from hwverify.cosim.pytest_helpers import assert_conformance
+from hwverify.golden import sha256
+from tests.crypto_kat import sha256 as core
+
+
+async def drive(dut, bench, v):
+    if v.get("stall"):                       # waits for a pulse that never comes
+        await bench.wait_for(dut.done, limit=30)
+    return await core.drive(dut, bench, v)
+
+
+def wrong_model(v):
+    d = sha256.sha256(v["message"])
+    return bytes([d[0] ^ 0x80]) + d[1:] if v["message"] == b"abc" else d
+
+
+def test_sha256_core(tmp_path):
+    assert_conformance([{rtl!r}], "sha256_core", driver=drive, reset=core.reset, model=wrong_model,
+                       vectors={{"FIPS 180-4 abc": {{"message": b"abc"}}, "empty": {{"message": b""}},
+                                 "stalls": {{"message": b"x", "stall": True}}, "after": {{"message": b"y"}}}},
+                       work_dir=str(tmp_path))
+'''
+
+
+@requires_cocotb
+@pytest.mark.iverilog
+def test_junit_carries_the_failing_vector(tmp_path):
+    """``pytest --junitxml`` on a wrong model: the XML names the vector, expected and actual values."""
+    test_file = tmp_path / "test_user_core.py"
+    test_file.write_text(WRONG_MODEL_TEST.format(rtl=str(CRYPTO / "sha256_core.v")))
+    xml = tmp_path / "report.xml"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                           f"--rootdir={tmp_path}", f"--junitxml={xml}", str(test_file)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+    suite = ET.parse(xml).getroot().find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("1", "1")
+    failure = suite.find("testcase").find("failure")
+    message = failure.get("message") + failure.text
+    good = hashlib.sha256(b"abc").hexdigest()
+    wrong = f"{int(good[:2], 16) ^ 0x80:02x}" + good[2:]
+    assert "sha256_core: 3 of 4 vectors differ from the golden model" in message
+    assert "timed out" in message
+    assert f"vector 'FIPS 180-4 abc': inputs message=616263\n    expected {wrong}\n    actual   {good}" in message
+    assert "vector 'stalls'" in message and "TimeoutError: done did not become 1 within 30 clock cycles (test_user_core.py:10)" in message
+    assert "vector 'after'" in message and "not run" in message
+    assert "vector 'empty'" not in message

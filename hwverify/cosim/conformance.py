@@ -29,6 +29,7 @@ from hwverify.cosim.runner import run_module
 
 TB_MODULE = "hwverify.cosim.conformance_tb"
 VECTORS_FILE = "conformance.json"
+NOT_RUN = "not run: the simulation ended before this vector"
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class Outcome:
 
     def describe(self) -> str:
         head = f"vector {self.vector.name!r}: inputs {show(dict(self.vector.inputs))}"
+        if self.error == NOT_RUN:
+            return f"{head}\n    {NOT_RUN}"
         if self.error is not None:
             return f"{head}\n    expected {show(self.expected)}\n    driver error: {self.error}"
         return f"{head}\n    expected {show(self.expected)}\n    actual   {show(self.actual)}"
@@ -214,6 +217,6 @@ def run_conformance(files: Sequence[str], top: str, *, driver: Callable | str, m
             r = got[i]
             res.outcomes.append(Outcome(v, exp, decode(r.get("actual")), r.get("error")))
         else:
-            res.outcomes.append(Outcome(v, exp, error="not run: the simulation ended before this vector"))
+            res.outcomes.append(Outcome(v, exp, error=NOT_RUN))
     res.seconds = time.perf_counter() - t0
     return res

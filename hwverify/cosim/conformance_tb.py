@@ -72,6 +72,13 @@ def read_bytes(signal, n: int | None = None) -> bytes:
     return read_int(signal).to_bytes(n if n is not None else (width + 7) // 8, "big")
 
 
+def _driver_frame(e: BaseException) -> str:
+    """`` (file:line)`` of the innermost frame of the driver's own code (not this module's helpers, not cocotb)."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if os.path.abspath(f.filename) != os.path.abspath(__file__) and f"{os.sep}cocotb{os.sep}" not in f.filename]
+    return f" ({os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+
+
 @cocotb.test()
 async def conformance(dut):
     """Run every vector through the driver; record the core's answers for the comparison."""
@@ -100,8 +107,7 @@ async def conformance(dut):
                 actual = await driver(dut, bench, decode(vec["inputs"]))
                 results.append({"actual": encode(actual)})
             except Exception as e:  # noqa: BLE001 - one vector's failure is that vector's outcome
-                tb = traceback.extract_tb(e.__traceback__)
-                where = f" ({os.path.basename(tb[-1].filename)}:{tb[-1].lineno})" if tb else ""
+                where = _driver_frame(e)
                 results.append({"error": f"{type(e).__name__}: {e}{where}"})
                 if isinstance(e, TimeoutError):
                     stopped = f"vector {vec['name']!r} timed out; the core's state is unknown after it"
