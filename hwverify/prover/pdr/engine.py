@@ -11,7 +11,8 @@ k = 1, 2, ...: clear frame k of bad states (``block.py``), push lemmas
 * FAIL carries a trace: the initial state and the inputs of every step, read
   from the SAT models along the chain of obligations; the kernel replays it.
   Its depth is minimal when it equals the frontier (no shorter trace exists
-  once frame k-1 is clear), which the verdict's reason says.
+  once frame k-1 is clear); when it is longer, BMC searches for a shorter
+  one for about as long as IC3 took. The verdict's reason says which.
 * TIMEOUT (``EngineOptions.timeout``) and UNKNOWN say how far the run got.
 
 ``bound`` caps the frontier only for runs without a time limit (so a plain
@@ -22,7 +23,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from hwverify.errors import UnsupportedError
+from hwverify.errors import HwverifyError, UnsupportedError
+from hwverify.prover.bmc import BMC
 from hwverify.prover.engine import Engine
 from hwverify.prover.pdr.block import Obligation, strengthen
 from hwverify.prover.pdr.context import Context
@@ -52,6 +54,7 @@ class PDR(Engine):
     def __init__(self, system: TransitionSystem, options: EngineOptions | None = None,
                  layout: str = DEFAULT_LAYOUT, houdini: bool = True, equivalences: bool = True):
         super().__init__(system, options)
+        self.word_solver = self.options.solver   # for the BMC that shortens a counterexample (``_fail``)
         # the solver is always CaDiCaL: say so in results (and the kernel then prefers any other)
         self.options = replace(self.options, solver=SOLVER_NAME)
         self.layout = layout
@@ -93,7 +96,7 @@ class PDR(Engine):
         try:
             if ctx.frames.bad(0):
                 state, inputs = ctx.read_state(ctx.frames.last)
-                return self._fail(model, cone, prop, Obligation(-1, (), state, inputs, None), 0)
+                return self._fail(model, cone, prop, Obligation(-1, (), state, inputs, None), 0, deadline, start)
             while True:
                 if limit is not None and k >= limit:
                     return PropertyResult(prop.name, prop.kind, UNKNOWN, depth=k, loc=prop.loc,
@@ -104,7 +107,7 @@ class PDR(Engine):
                 self.progress(f"pdr: frame {k}, {ctx.frames.count()} lemmas")
                 cex = strengthen(ctx)
                 if cex is not None:
-                    return self._fail(model, cone, prop, cex, k)
+                    return self._fail(model, cone, prop, cex, k, deadline, start)
                 fixed = propagate(ctx)
                 self.progress(f"pdr: frame {k}, {ctx.frames.count()} lemmas")
                 if fixed is not None:
@@ -129,7 +132,8 @@ class PDR(Engine):
         return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,
                               reason=f"inductive invariant of {len(invariant)} clauses found by pdr at frame {level}")
 
-    def _fail(self, model: BitModel, cone: TransitionSystem, prop: Property, first: Obligation, frontier: int) -> PropertyResult:
+    def _fail(self, model: BitModel, cone: TransitionSystem, prop: Property, first: Obligation, frontier: int,
+              deadline: Deadline, start: float) -> PropertyResult:
         chain = first.chain()
         model_inputs = [{abs(l): l > 0 for l in ob.inputs} for ob in chain]
         state0 = {abs(l): l > 0 for l in first.state}
@@ -137,6 +141,28 @@ class PDR(Engine):
         depth = len(frames) - 1
         minimal = depth == frontier
         trace = Trace(prop.name, "assert", frames)
+        if not minimal:
+            shorter = self._shorter(cone, prop, depth, deadline, time.monotonic() - start)
+            if shorter is not None:
+                trace, minimal = shorter.trace, True
+                depth = shorter.depth
         note = "minimal depth" if minimal else f"not necessarily minimal (frontier {frontier})"
         return PropertyResult(prop.name, prop.kind, FAIL, depth=depth, trace=trace, loc=prop.loc,
                               reason=f"pdr: counterexample at step {depth} ({note})")
+
+    def _shorter(self, cone: TransitionSystem, prop: Property, depth: int, deadline: Deadline,
+                 spent: float) -> PropertyResult | None:
+        """BMC's minimal counterexample when IC3's (``depth`` steps, past the frontier) may not be minimal.
+
+        IC3 re-queues blocked obligations, so its trace can be longer than the
+        shortest one; users and the cross-checks want the minimal depth. BMC
+        to ``depth`` gets at most as long as IC3 took (at least a second) and
+        what is left of the run: a FAIL is not held back long.
+        """
+        remaining = deadline.remaining()
+        budget = max(1.0, spent) if remaining is None else min(remaining, max(1.0, spent))
+        try:
+            p = BMC(cone, EngineOptions(solver=self.word_solver, timeout=budget)).check(depth).get(prop.name)
+        except HwverifyError:
+            return None  # no word-level solver for this system: IC3's trace stands
+        return p if p.status == FAIL and p.trace is not None and p.depth is not None and p.depth <= depth else None

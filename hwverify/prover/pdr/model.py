@@ -16,6 +16,11 @@ about the original system valid:
   constant in every reachable state. The set of these facts is inductive on
   its own, so they go into every frame as units and into the invariant.
 
+A third, ``reduce.py``'s equivalent-latch reduction, runs after these (it
+needs SAT): ``merge`` replaces latches proven equal to another (or to its
+complement, or to a constant) by that literal, and ``equivalence_terms``
+gives the proven equalities for the invariant.
+
 The way back: ``lemma_term`` turns a clause over latches into a word-level
 term over the original state variables (``(x & mask) != value`` per word),
 and ``trace_frames`` turns a latch/input assignment into trace frames.
