@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -148,6 +149,7 @@ class ConformanceResult:
     sim_seconds: float = 0.0
     log: str | None = None
     stopped: str | None = None        # why the simulation ended before the last vector, if it did
+    waveform: str | None = None       # the FST file, with waves=True
 
     @property
     def failures(self) -> list[Outcome]:
@@ -170,6 +172,8 @@ class ConformanceResult:
                          + ", ".join(repr(o.vector.name) for o in bad[max_report:max_report + 20]))
         if self.log:
             lines.append(f"  simulator log: {self.log}")
+        if self.waveform:
+            lines.append(f"  waveform: {self.waveform}")
         return "\n".join(lines)
 
 
@@ -195,12 +199,15 @@ def run_conformance(files: Sequence[str], top: str, *, driver: Callable | str, m
     once per vector in order, on one simulation (the core is reset once, by
     ``reset(dut)`` if given, after ``clock`` starts toggling with
     ``period_ns``); it returns the core's answer in the model's form.
+    Without ``work_dir`` the build goes to a temporary folder, removed when
+    every vector agrees and kept (with the simulator log) when one does not.
     """
     t0 = time.perf_counter()
     vecs = as_vectors(vectors)
     expected = [decode(encode(model(v.inputs))) for v in vecs]
     drv, roots = function_ref(driver)
     rst, rst_roots = function_ref(reset)
+    own = work_dir is None
     work = work_dir or tempfile.mkdtemp(prefix=f"hwverify-kat-{top}-")
     os.makedirs(work, exist_ok=True)
     with open(os.path.join(work, VECTORS_FILE), "w") as fh:
@@ -218,5 +225,10 @@ def run_conformance(files: Sequence[str], top: str, *, driver: Callable | str, m
             res.outcomes.append(Outcome(v, exp, decode(r.get("actual")), r.get("error")))
         else:
             res.outcomes.append(Outcome(v, exp, error=NOT_RUN))
+    fst = os.path.join(work, "waves", f"{top}.fst")
+    res.waveform = fst if waves and os.path.exists(fst) else None
+    if own and res.ok and not waves:
+        shutil.rmtree(work, ignore_errors=True)     # kept on failure: the message points at its log
+        res.log = None
     res.seconds = time.perf_counter() - t0
     return res
