@@ -169,7 +169,7 @@ def _add_run_args(p: argparse.ArgumentParser, mode: Mode) -> None:
         p.add_argument("--show-invariant", action="store_true",
                        help="print each PASS's invariant over the source signal names (with --json: an "
                             "\"invariant\" field per property)")
-    if mode in (Mode.BMC, Mode.PROVE, Mode.EQUIV):
+    if mode in (Mode.BMC, Mode.PROVE, Mode.EQUIV, Mode.SECURE):
         p.add_argument("--replay", action=argparse.BooleanOptionalAction, default=None,
                        help="replay every counterexample in Icarus (default: on for Verilog designs when Icarus is "
                             "installed; --replay also writes the simulator's waveform next to --trace-json or "
@@ -411,9 +411,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     replayed = io.StringIO()
     disagree = False
-    # every FAIL replayed in Icarus; ERROR if not reproduced (not yet a self-composition's: its two runs have no
-    # single RTL instance to drive, so the kernel's replay is its check)
-    if getattr(args, "replay", None) is not False and task.mode is not Mode.SECURE:
+    # every FAIL replayed in Icarus; ERROR if not reproduced (a self-composition's as two instances of the design)
+    if getattr(args, "replay", None) is not False:
         waves = (os.path.splitext(args.trace_json)[0] if args.trace_json else
                  os.path.join(OUTPUT_ROOT, "replay", safe_name(args.top or "design"))) + ".replay.vcd"
         outcomes = replay_run(run, waves=waves if getattr(args, "replay", None) else None, out=replayed)

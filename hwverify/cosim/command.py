@@ -18,13 +18,14 @@ from typing import Sequence
 
 from hwverify.cosim.batch import batch_cosim
 from hwverify.cosim.replay_batch import DISAGREE, NOT_REPLAYED, PARTLY, REPRODUCED, ReplayOutcome, replay_traces
+from hwverify.cosim.replay_secure import replay_secure
 from hwverify.cosim.rtl import have_iverilog
 from hwverify.cosim.runner import CosimError, cosim, verilator_note
 from hwverify.errors import UsageError
 from hwverify.frontend.load import FRONTENDS
 from hwverify.prover.result import ERROR, FAIL, Mode
 from hwverify.run.session import RunResult, load
-from hwverify.run.task import Gate, Task
+from hwverify.run.task import Gate, Secure, Task
 from hwverify.semantics.trace import Trace
 
 __all__ = ["add_parsers", "run_cosim", "run_replay", "design_record", "replay_run", "replay_failures"]
@@ -85,6 +86,9 @@ def design_record(task: Task) -> dict | None:
     record = {"files": files, "top": task.top, "frontend": task.frontend, "defines": dict(task.defines),
               "include_dirs": [os.path.abspath(d) for d in task.include], "multiclock": task.multiclock,
               "asserts": list(task.asserts), "assumes": list(task.assumes), "covers": list(task.covers)}
+    if task.secure is not None:   # a self-composition: replayed as two instances (cosim/replay_secure.py)
+        record["mode"] = "secure"
+        record["secure"] = vars(task.secure)
     if task.gate is not None:
         gate = task.gate
         gate_files = [os.path.abspath(f) for f in gate.design + list(gate.libs)]
@@ -110,7 +114,9 @@ def task_from_record(design: dict) -> Task:
                     compare_during_reset=g.get("compare_during_reset", False), latency=g.get("latency", 0),
                     map=g.get("map"))
         mode = Mode.EQUIV
-    return Task(design=list(design["files"]), top=design.get("top"), frontend=design.get("frontend"),
+    secure = Secure(**design["secure"]) if design.get("secure") else None
+    mode = Mode.SECURE if secure is not None else mode
+    return Task(secure=secure, design=list(design["files"]), top=design.get("top"), frontend=design.get("frontend"),
                 defines=dict(design.get("defines") or {}), include=list(design.get("include_dirs") or []),
                 multiclock=bool(design.get("multiclock")), mode=mode, asserts=list(design.get("asserts") or []),
                 assumes=list(design.get("assumes") or []), covers=list(design.get("covers") or []), gate=gate)
@@ -141,6 +147,8 @@ def _side_traces(system, traces: Sequence[Trace], side: int) -> tuple[object, li
 
 def replay_system(system, traces: Sequence[Trace], design: dict, *, waves: str | None = None) -> list[ReplayOutcome]:
     """Replay ``traces`` of ``system`` (a design, or an equivalence miter: each side in its own build)."""
+    if design.get("mode") == "secure":
+        return replay_secure(system, traces, design, waves=waves)
     if not design.get("gate"):
         return replay_traces(system, traces, design, waves=waves)
     results: list[ReplayOutcome] | None = None

@@ -7,6 +7,11 @@ see the same world except for the secrets:
 
 * every input that is not secret is one shared input (``din``); a secret
   input is free in each copy on its own (``a.key``, ``b.key``) in every cycle;
+  a *conditionally* secret input (``secret_when={input: cond}``: a bus that
+  carries the key only in the cycles it writes the key register) is the shared
+  input where ``cond`` is false and the copy's own ``a.bus_wdata`` /
+  ``b.bus_wdata`` where it holds (``cond`` is read in each copy with the
+  input itself at its shared value, so it never depends on the secret data);
 * a secret register starts free in each copy on its own (its initial value,
   if the design gives one, is dropped: the contents before the run are the
   secret); any other register keeps its initial value, and one without an
@@ -32,7 +37,7 @@ printing take it as they take an equivalence miter.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from hwverify.errors import ProverError
 from hwverify.prover.miter import Miter
@@ -65,9 +70,21 @@ def secret_variables(system: TransitionSystem, secrets: Sequence[str]) -> list[T
 
 
 def self_compose(system: TransitionSystem, secrets: Sequence[str], public: Sequence[str],
-                 when: Term | None = None, release: Sequence[Term] = (), name: str | None = None) -> Miter:
-    """Two copies of ``system`` that share everything but ``secrets``; assert ``public`` agree (see module doc)."""
+                 when: Term | None = None, release: Sequence[Term] = (), name: str | None = None,
+                 secret_when: Mapping[str, Term] | None = None) -> Miter:
+    """Two copies of ``system`` that share everything but ``secrets``; assert ``public`` agree (see module doc).
+
+    ``secret_when`` maps secret inputs named in ``secrets`` to the 1-bit condition under which they are
+    secret (elsewhere shared)."""
     secret = secret_variables(system, secrets)
+    conditional: dict[Term, Term] = {}
+    for n, cond in (secret_when or {}).items():
+        var = next((v for v in secret if v.name == n), None)
+        if var is None or var not in system.inputs:
+            raise ProverError(f"a conditional secret must be an input named in the secrets, not {n!r}")
+        if cond.sort != T.BOOL:
+            raise ProverError(f"the condition of secret {n!r} must be one bit, not {cond.sort}")
+        conditional[var] = cond
     if not public:
         raise ProverError("name at least one public output to compare (--public)")
     for n in public:
@@ -78,16 +95,24 @@ def self_compose(system: TransitionSystem, secrets: Sequence[str], public: Seque
     m = Miter(name=name or f"secure({system.name})")
     shared: dict[Term, Term] = {}
     for v in system.inputs:
-        if v not in private:
+        if v not in private or v in conditional:
             shared[v] = m.add_input(v.name, v.sort)
     maps: list[dict[Term, Term]] = []
+    own: list[dict[Term, Term]] = []
     for prefix in ("a.", "b."):
         mapping: dict[Term, Term] = {}
         for v in system.inputs:
-            mapping[v] = shared.get(v) or m.add_input(f"{prefix}{v.name}", v.sort)
+            mapping[v] = (shared[v] if v in shared and v not in conditional
+                          else m.add_input(f"{prefix}{v.name}", v.sort))
         for v in system.states:
             mapping[v] = m.add_state(f"{prefix}{v.name}", v.sort)
         maps.append(mapping)
+        own.append({v: mapping[v] for v in conditional})
+    for mapping, private_values in zip(maps, own):   # a conditional secret: the copy's own value where cond holds
+        cond_map = {**mapping, **{v: shared[v] for v in conditional}}
+        conds = T.substitute_all(list(conditional.values()), cond_map, {})
+        for (v, _), c in zip(conditional.items(), conds):
+            mapping[v] = T.ite(c, private_values[v], shared[v])
     map_a, map_b = maps
     memo_a: dict[Term, Term] = {}
     memo_b: dict[Term, Term] = {}
@@ -143,6 +168,9 @@ def self_compose(system: TransitionSystem, secrets: Sequence[str], public: Seque
     m.free_states = [s.name for s in m.states if s not in m.init and s in m.next]
     m.secrets = [v.name for v in secret]
     m.secret_columns = [f"{side}.{v.name}" for v in secret for side in "ab"]
+    m.conditional_secrets = {v.name: c for v, c in conditional.items()}
+    m.copy_inputs = {side: {v.name: mp[v] for v in system.inputs} for side, mp in zip("ab", maps)}
+    m.design_system = system   # the design each copy runs (replaying the two runs in a simulator)
     m.notes.append(f"self-composition of {system.name} (a.*, b.*: two runs with independent secrets "
                    f"{', '.join(m.secrets)}): {len(shared)} shared public inputs, {len(shared_inits)} registers "
                    f"starting equal, {m.x_sources} undefined source(s) private to each run, compared "

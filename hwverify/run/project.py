@@ -11,13 +11,23 @@ every task names its own design, so one file covers a whole repository::
     [tasks.counter]
     design = "designs/verilog/counter.v"     # or a list of files
     top = "counter"
-    mode = "prove"            # bmc | prove | cover
+    mode = "prove"            # bmc | prove | cover | secure
     depth = 20
     expect = "pass"           # or a list: ["pass", "fail"]
 
+    [tasks.key_isolation]     # noninterference (hwverify secure; docs/crypto.md)
+    design = "designs/secure/xor_cipher.v"
+    mode = "secure"
+    secret = ["key"]          # inputs/registers; "bus_wdata if bus_we && bus_waddr == 4": secret while COND
+    public = ["dout", "busy", "done"]
+    when = "!done"            # optional: compare only while this holds (in either run)
+    release = []              # optional: declassified expressions ("dout if done")
+
 Keys a task may have: ``design``, ``top``, ``frontend``, ``mode``,
 ``engine``, ``depth``, ``solver``, ``timeout``, ``expect``, ``asserts``,
-``assumes``, ``covers``, ``defines``, ``include``, ``multiclock``.
+``assumes``, ``covers``, ``defines``, ``include``, ``multiclock``; for
+``mode = "secure"`` also ``secret``, ``public`` (both required), ``when`` and
+``release``.
 Paths are relative to the project file. ``hwverify run hwverify.toml
 [TASK...]`` runs the tasks (in parallel worker processes when ``jobs`` > 1),
 re-checks every verdict's evidence with the kernel, prints one line per task
@@ -40,13 +50,14 @@ from hwverify.prover.registry import ENGINES, engines_for
 from hwverify.prover.result import Mode, Status
 from hwverify.run.executor import run_tasks
 from hwverify.run.session import RunResult
-from hwverify.run.task import PORTFOLIO, Task
+from hwverify.run.task import PORTFOLIO, Secure, Task
 
 __all__ = ["Project", "load_project", "select_tasks", "task_retcode", "runs_exit_code", "run_project"]
 
 RETCODE_UNEXPECTED = {Status.PASS: 1, Status.FAIL: 2, Status.UNKNOWN: 4, Status.TIMEOUT: 8, Status.ERROR: 16}
 STATUSES = tuple(s.value for s in Status)
-MODES = tuple(m.value for m in Mode if m not in (Mode.EQUIV, Mode.SECURE))   # these need a second design or secrets
+MODES = tuple(m.value for m in Mode if m is not Mode.EQUIV)   # equiv needs a second design
+SECURE_KEYS = ("secret", "public", "when", "release")
 
 
 def task_retcode(status: str, expect: Sequence[str]) -> int:
@@ -68,6 +79,7 @@ TASK_KEYS: dict[str, Any] = {
     "design": (str, list), "top": str, "frontend": str, "mode": str, "engine": str, "depth": int,
     "solver": str, "timeout": (int, float), "expect": (str, list), "asserts": list, "assumes": list,
     "covers": list, "defines": dict, "include": list, "multiclock": bool,
+    "secret": list, "public": list, "when": str, "release": list,
 }
 TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list", dict: "a table",
               (int, float): "a number", (str, list): "a string or a list of strings"}
@@ -196,8 +208,18 @@ def _read_task(path: str, text: str, base: str, name: str, body: Any, defaults: 
     for k, v in defines.items():
         if not isinstance(v, (str, int)):
             raise FrontendError(f"task {name!r}: define {k!r} must be a string or integer", loc("defines"))
+    secure = None
+    given = [k for k in SECURE_KEYS if k in body]
+    if mode == Mode.SECURE.value:
+        for key in ("secret", "public"):
+            if not body.get(key):
+                raise FrontendError(f"task {name!r}: mode secure needs {key!r} (a list of signal names)", loc(key))
+        secure = Secure(list(body["secret"]), list(body["public"]), when=body.get("when"),
+                        release=list(body.get("release", [])))
+    elif given:
+        raise FrontendError(f"task {name!r}: {given[0]!r} only makes sense with mode = \"secure\"", loc(given[0]))
     return Task(
-        name=name, design=resolved, top=merged.get("top"), frontend=merged.get("frontend"),
+        secure=secure, name=name, design=resolved, top=merged.get("top"), frontend=merged.get("frontend"),
         mode=Mode(mode), engine=merged.get("engine"), depth=merged.get("depth"),
         solver=merged.get("solver", "bitwuzla"), timeout=merged.get("timeout"), expect=expect_list,
         asserts=list(merged.get("asserts", [])), assumes=list(merged.get("assumes", [])),

@@ -38,10 +38,26 @@ def load_selfcomp(task: Task, system: TransitionSystem | None = None) -> Miter:
         add_properties(system, assumes=task.assumes)
     when = parse_property(spec.when, system, f'--when "{spec.when}"') if spec.when else None
     release = [t for r in spec.release for t in _released(r, system)]
+    secrets, secret_when = _secrets(spec.secrets, system)
     try:
-        return self_compose(system, spec.secrets, spec.public, when=when, release=release)
+        return self_compose(system, secrets, spec.public, when=when, release=release, secret_when=secret_when)
     except ProverError as e:
         raise FrontendError(e.message, _where(task)) from None
+
+
+def _secrets(texts: list[str], system: TransitionSystem) -> tuple[list[str], dict[str, Term]]:
+    """The secret names and the conditions of the conditional ones: ``INPUT if COND`` (the bus data while
+    it writes the key) is secret in the cycles where COND holds, public and shared in the others."""
+    names: list[str] = []
+    conds: dict[str, Term] = {}
+    for text in texts:
+        name, sep, cond = text.partition(" if ")
+        name = name.strip()
+        names.append(name)
+        if sep:
+            c = parse_property(cond, system, f'--secret "{text}"')
+            conds[name] = c if c.sort == T.BOOL else T.ne(c, T.const(0, c.width))
+    return names, conds
 
 
 def _released(text: str, system: TransitionSystem) -> list[Term]:
