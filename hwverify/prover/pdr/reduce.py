@@ -82,7 +82,8 @@ class _Classes:
 
 def merge_equivalent_latches(model: BitModel, deadline: Deadline, stats: Stats | None = None,
                              seed: int = 0) -> int:
-    """Find, prove and merge equivalent (or constant) latches of ``model``; how many latches went."""
+    """Find, prove and merge equivalent (or constant) latches of ``model``; how many were merged (the cone
+    of influence that follows may drop more)."""
     if len(model.latches) < 2 or model.init_general:
         return 0  # general initial relations: initial states are not a cube we can simulate and check directly
     gates = model.aig.cone([model.next[x] for x in model.latches] + [model.constraint])
@@ -105,9 +106,8 @@ def merge_equivalent_latches(model: BitModel, deadline: Deadline, stats: Stats |
         return 0
     if not pairs:
         return 0
-    before = len(model.latches)
     model.merge(dict(pairs))
-    return before - len(model.latches)
+    return len(pairs)
 
 
 def _simulate(model: BitModel, gates: list[tuple[int, int, int]], start, cycles: int,
