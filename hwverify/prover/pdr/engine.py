@@ -1,13 +1,15 @@
 """The IC3/PDR engine: bit-level IC3 over CaDiCaL, evidence about the word-level system.
 
 Per assertion: bit-blast its cone (``model.py``, with bit-level cone of
-influence and constant-latch reduction), check the initial states, then for
+influence and constant-latch reduction), merge equivalent latches
+(``reduce.py``), check the initial states, then for
 k = 1, 2, ...: clear frame k of bad states (``block.py``), push lemmas
 (``propagate.py``) and stop when two frames agree.
 
-* PASS carries a k = 1 certificate: the constant-latch facts and the lemmas
-  of the fixpoint frame, each a word-level term over the original state
-  variables. The kernel re-checks it like any other invariant.
+* PASS carries a k = 1 certificate: the constant-latch facts, the proven
+  latch equivalences and the lemmas of the fixpoint frame, each a word-level
+  term over the original state variables (named per conjunct in
+  ``Certificate.lemmas``: ``CONSTANT``, ``EQUIVALENT``, Houdini clauses, lemmas). The kernel re-checks it like any other invariant.
 * FAIL carries a trace: the initial state and the inputs of every step, read
   from the SAT models along the chain of obligations; the kernel replays it.
   Its depth is minimal when it equals the frontier (no shorter trace exists

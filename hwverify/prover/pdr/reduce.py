@@ -32,6 +32,7 @@ no fact is used that was not proven.
 from __future__ import annotations
 
 import random
+from typing import Callable
 
 from hwverify.prover.pdr.frames import VarPool, transition_clauses
 from hwverify.prover.pdr.model import BitModel
@@ -64,7 +65,7 @@ class _Classes:
                 out.append((x, -rep if ph ^ ph0 else rep))
         return out
 
-    def split(self, key) -> bool:
+    def split(self, key: Callable[[int, int], object]) -> bool:
         """Split every group by ``key(member, phase)`` (a value of the member, complemented for phase 1);
         whether anything changed. Phases stay: they are relative to one reference per group."""
         changed = False
