@@ -117,3 +117,50 @@ def test_random_systems_with_and_without_the_reduction_agree():
             assert check_certificate(s, a.certificate).ok
         merged += with_.stats["p"].get("merged_latches", 0) > 0
     assert merged >= 3
+
+
+def _miter_like(bug: bool) -> TransitionSystem:
+    """Two copies of a free-start register (b starts as a: an initial relation, as in an equivalence miter)."""
+    s = TransitionSystem("copies")
+    i = s.add_input("i", 3)
+    a = s.add_state("a", 3)                      # free initial value
+    b = s.add_state("b", 3, init=a)              # starts equal to a
+    n = s.add_state("n", 2, init=T.const(0, 2))
+    s.set_next(a, T.xor(a, i))
+    s.set_next(b, T.xor(b, i) if not bug else T.ite(T.eq(n, T.const(3, 2)), i, T.xor(b, i)))
+    s.set_next(n, T.add(n, T.const(1, 2)))
+    s.add_assert("same", T.eq(a, b))
+    return s
+
+
+def test_latches_with_related_initial_values_are_merged():
+    s = _miter_like(bug=False)
+    engine = PDR(s, EngineOptions(timeout=30))
+    p = engine.check(100).properties[0]
+    assert p.status == PASS and check_certificate(s, p.certificate).ok
+    assert engine.stats["same"]["merged_latches"] == 3
+
+
+def test_counterexamples_replay_after_merging_latches_with_free_starts():
+    s = _miter_like(bug=True)
+    p = PDR(s, EngineOptions(timeout=30)).check(100).properties[0]
+    assert p.status == FAIL and p.depth == 4 and check_trace(s, p.trace).ok
+
+
+def test_a_merged_free_latch_takes_its_representatives_start_value_in_the_trace():
+    """b (first, so the representative) starts as a; a is free and merged into b: the trace must give a the
+    start value IC3 chose for b, or the replay would not fail."""
+    s = TransitionSystem("free_merged")
+    b = s.add_state("b", 1)
+    a = s.add_state("a", 1)
+    s.set_init(b, a)
+    n = s.add_state("n", 2, init=T.const(0, 2))
+    s.set_next(a, a)
+    s.set_next(b, b)
+    s.set_next(n, T.add(n, T.const(1, 2)))
+    s.add_assert("not_a_at_3", T.not_(T.and_(T.and_(a, b), T.eq(n, T.const(3, 2)))))
+    engine = PDR(s, EngineOptions(timeout=30))
+    p = engine.check(100).properties[0]
+    assert engine.stats["not_a_at_3"]["merged_latches"] == 1
+    assert p.status == FAIL and p.depth == 3 and check_trace(s, p.trace).ok
+    assert p.trace.frames[0]["a"] == 1

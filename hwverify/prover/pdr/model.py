@@ -67,6 +67,7 @@ class BitModel:
     free_next: dict[int, int] = field(default_factory=dict)   # latch -> input giving its next value
     constants: dict[int, bool] = field(default_factory=dict)  # latches constant in every reachable state
     equivalences: dict[int, int] = field(default_factory=dict)  # merged latch -> literal of the latch it equals
+    general_init: set[int] = field(default_factory=set)         # latches whose initial value is not a constant
     notes: list[str] = field(default_factory=list)
 
     # -------------------------------------------------------------- build
@@ -102,15 +103,18 @@ class BitModel:
             nxt.update(zip(cur, new))
         init: dict[int, bool] = {}
         init_general: list[int] = []
+        general: set[int] = set()
         for s, value in system.init.items():
             for c, n in zip(_flat(bb.var_bits[s]), _flat(bb.blast(value))):
                 if n in (TRUE, FALSE):
                     init[c] = n == TRUE
                 else:
                     init_general.append(-aig.xor(c, n))
+                    general.add(c)
         constraint = aig.and_all(bb.bit(c) for c in system.constraints)
         bad = aig.and_(constraint, -bb.bit(prop.term))
-        model = BitModel(aig, latches, inputs, nxt, init, init_general, bad, constraint, origin, free_next)
+        model = BitModel(aig, latches, inputs, nxt, init, init_general, bad, constraint, origin, free_next,
+                         general_init=general)
         model._reduce()
         return model
 
@@ -197,6 +201,9 @@ class BitModel:
                 self.constants[x] = lit == TRUE
             else:
                 self.equivalences[x] = lit
+                r = abs(lit)
+                if x in self.init and r not in self.init:  # x's constant start value is r's (complemented)
+                    self.init[r] = self.init[x] != (lit < 0)
         self._substitute(pairs)
         self._cone()
 
@@ -215,6 +222,7 @@ class BitModel:
             lit_map[o] = aig.and_(m(a), m(b))
         self.aig = aig
         self.next = {x: m(n) for x, n in self.next.items() if x not in consts}
+        self.init_general = [g for g in (m(g) for g in self.init_general) if g != TRUE]
         self.bad = m(self.bad)
         self.constraint = m(self.constraint)
         self.latches = [x for x in self.latches if x not in consts]
@@ -279,6 +287,12 @@ class BitModel:
         completed (every other state recomputed) by ``replay.complete_trace``.
         """
         frames: list[dict[str, Value]] = [{} for _ in inputs]
+        state0 = dict(state0)
+        for x, lit in self.equivalences.items():   # merged latches start as their representatives
+            if abs(lit) in state0:
+                state0[x] = state0[abs(lit)] != (lit < 0)
+        for x, v in self.constants.items():
+            state0.setdefault(x, v)
         for x, b in state0.items():
             o = self.origin.get(x)
             # states with an initial value are left to the replay, which computes them whole (bits

@@ -85,23 +85,27 @@ def merge_equivalent_latches(model: BitModel, deadline: Deadline, stats: Stats |
                              seed: int = 0) -> int:
     """Find, prove and merge equivalent (or constant) latches of ``model``; how many were merged (the cone
     of influence that follows may drop more)."""
-    if len(model.latches) < 2 or model.init_general:
-        return 0  # general initial relations: initial states are not a cube we can simulate and check directly
+    if len(model.latches) < 2:
+        return 0
     gates = model.aig.cone([model.next[x] for x in model.latches] + [model.constraint])
     cycles = min(CYCLES, SIM_BUDGET // max(1, len(gates)))
     if cycles < MIN_CYCLES:
         model.notes.append("equivalent-latch reduction skipped (design too large for simulation)")
         return 0
     rng = random.Random(seed)
-    classes = _candidates(model, gates, cycles, rng)
-    if not classes.groups:
-        return 0
     remaining = deadline.remaining()
     budget = Deadline(None if remaining is None else max(MIN_SECONDS, SHARE * remaining))
     if budget.end is not None and deadline.end is not None:
         budget.end = min(budget.end, deadline.end)
+    stats = stats or Stats()
     try:
-        pairs = _prove(model, classes, budget, stats or Stats())
+        start = _initial_states(model, rng, budget, stats)
+        if start is None:
+            return 0
+        classes = _candidates(model, gates, cycles, start, rng)
+        if not classes.groups:
+            return 0
+        pairs = _prove(model, classes, budget, stats)
     except OutOfTime:
         model.notes.append("equivalent-latch reduction skipped (out of time proving the candidates)")
         return 0
@@ -148,87 +152,137 @@ def _simulate(model: BitModel, gates: list[tuple[int, int, int]], start, cycles:
     return sig
 
 
-def _candidates(model: BitModel, gates: list[tuple[int, int, int]], cycles: int, rng: random.Random) -> _Classes:
-    """Classes of latches (and TRUE) with equal or complementary simulation signatures."""
+def _init_clauses(model: BitModel) -> list[list[int]]:
+    """The initial states: constant start values as units, the others' relations with their gates."""
+    aig = model.aig
+    out = aig.clauses(aig.cone(model.init_general))
+    latches = set(model.latches)
+    out += [[x if v else -x] for x, v in model.init.items() if x in latches]
+    out += [[g] for g in model.init_general]
+    return out
+
+
+def _initial_states(model: BitModel, rng: random.Random, deadline: Deadline, stats: Stats):
+    """A function giving ``LANES`` initial states as lane words (None if there are no initial states).
+
+    Constant start values are fixed and free latches random; start values
+    given by relations (``x := y`` in a miter) come from SAT models under
+    random assumptions on the free latches, drawn once.
+    """
     full = (1 << LANES) - 1
-    latches = [x for x in model.latches if x in model.init]  # constant initial value: see the module doc
-    init = {x: (full if model.init[x] else 0) for x in latches}
-    others = [x for x in model.latches if x not in model.init]
+    fixed = {x: (full if model.init[x] else 0) for x in model.latches if x in model.init}
+    free = [x for x in model.latches if x not in model.init and x not in model.general_init]
+    if not model.init_general:
+        def fresh() -> dict[int, int]:
+            s = dict(fixed)
+            for x in free:
+                s[x] = rng.getrandbits(LANES)
+            return s
+        return fresh
+    sat = Sat(_init_clauses(model), deadline, stats, model.aig.nvars + 1)
+    words = {x: 0 for x in model.latches}
+    try:
+        for lane in range(LANES):
+            guess = [x if rng.getrandbits(1) else -x for x in free]
+            if not sat.solve(guess) and not sat.solve([]):
+                return None
+            m = sat.model()
+            for x in model.latches:
+                if x <= len(m) and m[x - 1] > 0:
+                    words[x] |= 1 << lane
+    finally:
+        sat.delete()
+    return lambda: dict(words)
 
-    def initial() -> dict[int, int]:
-        s = dict(init)
-        for x in others:
-            s[x] = rng.getrandbits(LANES)
-        return s
 
-    sig = _simulate(model, gates, initial, cycles, rng)
+def _candidates(model: BitModel, gates: list[tuple[int, int, int]], cycles: int, start,
+                rng: random.Random) -> _Classes:
+    """Classes of latches (and TRUE) with equal or complementary simulation signatures."""
+    sig = _simulate(model, gates, start, cycles, rng)
     all_ones = sig[TRUE]
     by_key: dict[int, list[tuple[int, int]]] = {}
-    for x in [TRUE] + latches:   # phase: complement signatures whose first recorded bit is 1
+    for x in [TRUE] + model.latches:   # phase: complement signatures whose first recorded bit is 1
         ph = sig[x] & 1
         by_key.setdefault(sig[x] ^ all_ones if ph else sig[x], []).append((x, ph))
     return _Classes(list(by_key.values()))
 
 
 def _prove(model: BitModel, classes: _Classes, deadline: Deadline, stats: Stats) -> list[tuple[int, int]]:
-    """Refine ``classes`` until their equalities are jointly inductive; the proven (member, literal) pairs.
+    """Refine ``classes`` until their equalities hold initially and are jointly inductive; the proven
+    (member, literal) pairs.
 
-    (Simulating a few cycles from each counterexample to split more classes per round was measured: it
-    did not reduce the rounds on HWMCC'20's zipcpu and cost 35 ms per round.)
+    Initiation first (every initial state satisfies every pair: a violating
+    initial state splits the classes), then consecution; splitting a class
+    keeps initiation, since its parts' equalities follow from the class's.
+    (Simulating a few cycles from each counterexample to split more classes
+    per round was measured: it did not reduce the rounds on HWMCC'20's
+    zipcpu and cost 35 ms per round.)
     """
+    init = Sat(_init_clauses(model), deadline, stats, model.aig.nvars + 1)
+    try:
+        _refine(init, classes, None, lambda l: l)
+    finally:
+        init.delete()
     pool = VarPool(model.aig.nvars + 1)
     primed = {x: pool.new() for x in model.latches}
-    sat = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats, pool.top + 1)
 
     def prime(l: int) -> int:
         if abs(l) == TRUE:
             return l
         return primed[l] if l > 0 else -primed[-l]
 
+    step = Sat(transition_clauses(model, primed) + [[model.constraint]], deadline, stats, pool.top + 1)
+    try:
+        return _refine(step, classes, lambda l: l, prime)
+    finally:
+        step.delete()
+
+
+def _refine(sat: Sat, classes: _Classes, premise: Callable[[int], int] | None,
+            target: Callable[[int], int]) -> list[tuple[int, int]]:
+    """Split ``classes`` until no model of ``sat`` (assuming every pair over ``premise``'s variables, if
+    given) violates a pair over ``target``'s variables; the remaining pairs."""
     guard: dict[tuple[int, int], int] = {}
     viol: dict[tuple[int, int], int] = {}
 
-    def encode(pair: tuple[int, int]) -> None:
-        x, r = pair
-        g, d = sat.new_var(), sat.new_var()
-        guard[pair], viol[pair] = g, d
+    def equal(g: int, x: int, r: int) -> None:   # g -> x == r
         if r in (TRUE, FALSE):
             sat.add([-g, x if r == TRUE else -x])
         else:
             sat.add([-g, -x, r])
             sat.add([-g, x, -r])
-        xp, rp = prime(x), prime(r)   # d -> x' != r'
-        if r in (TRUE, FALSE):
-            sat.add([-d, -xp if r == TRUE else xp])
-        else:
-            sat.add([-d, xp, rp])
-            sat.add([-d, -xp, -rp])
 
-    try:
-        for _ in range(MAX_ROUNDS):
-            if deadline.expired():
-                raise OutOfTime()
-            pairs = classes.pairs()
-            if not pairs:
-                return []
-            for p in pairs:
-                if p not in guard:
-                    encode(p)
-            a = sat.new_var()
-            sat.add([-a] + [viol[p] for p in pairs])
-            if not sat.solve([a] + [guard[p] for p in pairs]):
-                return pairs
-            m = sat.model()
-            n = len(m)
+    def encode(pair: tuple[int, int]) -> None:
+        x, r = pair
+        if premise is not None:
+            guard[pair] = g = sat.new_var()
+            equal(g, premise(x), premise(r))
+        viol[pair] = d = sat.new_var()   # d -> x != r over the target variables
+        equal(d, target(x), -target(r))
 
-            def value(x: int, ph: int) -> int:
-                if x == TRUE:
-                    return 1 ^ ph
-                p = primed[x]
-                return int(p <= n and m[p - 1] > 0) ^ ph
-
-            classes.split(value)
+    for _ in range(MAX_ROUNDS):
+        if sat.deadline.expired():
+            raise OutOfTime()
+        pairs = classes.pairs()
+        if not pairs:
+            return []
+        for p in pairs:
+            if p not in viol:
+                encode(p)
+        a = sat.new_var()
+        sat.add([-a] + [viol[p] for p in pairs])
+        if not sat.solve([a] + [guard[p] for p in pairs if p in guard]):
             sat.add([-a])
-        raise OutOfTime()
-    finally:
-        sat.delete()
+            return pairs
+        m = sat.model()
+        n = len(m)
+
+        def value(x: int, ph: int) -> int:
+            if x == TRUE:
+                return 1 ^ ph
+            v = target(x)
+            return int(v <= n and m[v - 1] > 0) ^ ph
+
+        classes.split(value)
+        sat.add([-a])
+    raise OutOfTime()
