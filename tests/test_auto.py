@@ -213,7 +213,7 @@ def test_sby_engine_mapping(tmp_path):
     path = tmp_path / "t.sby"
     path.write_text(SBY)
     tasks = {t.name.split("_", 1)[1]: t for t in sby_tasks(parse_sby(str(path)), ["pdr", "smt", "both", "bmc"])}
-    assert tasks["pdr"].engine_name == "pdr" and tasks["pdr"].depth is None
+    assert tasks["pdr"].engine_name == "pdr" and tasks["pdr"].bound is None   # no frame cap, as ABC's pdr
     assert any("engine 'abc pdr' runs as hwverify pdr" in n for n in tasks["pdr"].notes)
     for name in ("smt", "both"):
         assert tasks[name].engine_name == "portfolio" and tasks[name].depth == 20   # SBY's default depth

@@ -82,10 +82,10 @@ AUTO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
 }
 
 
-def engine_bound(name: str, bound: int | None, timeout: float | None) -> int | None:
-    """The bound engine ``name`` runs to: ``bound`` when one is given; else (``None``) no bound at all
-    if the engine can run until a deadline and there is one, otherwise ``DEFAULT_DEPTH``."""
-    if bound is None and (timeout is None or not (name in ENGINES and ENGINES[name].unbounded)):
+def engine_bound(name: str, bound: int | None) -> int | None:
+    """The bound engine ``name`` runs to: ``bound``; for ``None`` (no depth: run until a verdict or the
+    deadline, ``Task.bound``) ``DEFAULT_DEPTH`` if the engine cannot run without one."""
+    if bound is None and not (name in ENGINES and ENGINES[name].unbounded):
         return DEFAULT_DEPTH
     return bound
 

@@ -89,9 +89,9 @@ class Portfolio:
     def check(self, bound: int | None) -> Result:
         """Race the members to ``bound``; kill the rest once every property is decided.
 
-        ``bound`` None: no depth was given and there is a time limit, so every
-        member that can runs until a verdict or the deadline (the others to
-        ``DEFAULT_DEPTH``, ``registry.engine_bound``). At most ``jobs`` members
+        ``bound`` None: no depth (``Task.bound``), so every member that can
+        runs until a verdict or the deadline (the others to ``DEFAULT_DEPTH``,
+        ``registry.engine_bound``). At most ``jobs`` members
         run at once, in the order given; the next starts when one ends, with
         what is left of the time limit, which bounds the whole race.
         """
@@ -146,7 +146,7 @@ class Portfolio:
         """Start member ``engine/solver`` with the time left to the race and its own bound."""
         label = f"{engine}/{solver}"
         options = replace(self.options, solver=solver, progress=self._relay(label), timeout=remaining)
-        worker = Worker(self.system, engine, options, engine_bound(engine, bound, remaining), self.mode,
+        worker = Worker(self.system, engine, options, engine_bound(engine, bound), self.mode,
                         grace=self.grace, start_method=self.start_method, label=label).start()
         self.workers.append(worker)
         return worker

@@ -12,8 +12,8 @@ frontend with the file's own ``[script]`` (files copied into a scratch
 SBY mode   SBY engines                hwverify engine
 =========  =========================  ==============================
 bmc        any (smtbmc, abc bmc3,..)  ``bmc`` to ``depth - 1`` (steps 0..depth-1)
-prove      ``abc pdr`` (or aiger      ``pdr`` (IC3; SBY's ``depth`` does not
-           ``abcpdr``) only           apply, as in SBY)
+prove      ``abc pdr`` (or aiger      ``pdr`` (IC3) until a verdict: SBY's
+           ``abcpdr``) only           ``depth`` does not apply, as in SBY
 prove      smtbmc, or any mix         ``auto``: k-induction (``depth`` as the
                                       induction bound, as smtbmc) races PDR
 cover      any                        ``cover`` (BMC over cover goals)
@@ -526,6 +526,7 @@ def sby_tasks(sby: SbyFile, names: Sequence[str] = (), solver: str = "bitwuzla",
         out.append(Task(
             name=label, mode=mode, engine=ours,
             depth=None if ours == "pdr" else max(depth - 1, 0) if mode is not Mode.PROVE else depth,
+            unbounded=ours == "pdr",   # SBY's abc pdr runs until a verdict (or the task's timeout)
             solver=solver, check=check, timeout=limit, expect=[Status(e) for e in settings.expect],
             multiclock=settings.multiclock, notes=settings.notes + _engine_notes(task, mode, ours, solver),
             allow_empty=True, loader=functools.partial(lower_sby_task, sby.path, task, settings, limit)))

@@ -187,7 +187,7 @@ def _run_engine(task: Task, system: TransitionSystem, progress: ProgressFn | Non
     options = task.options(progress)
     if task.engine_name == PORTFOLIO:
         return Portfolio(system, options, task.mode, task.members, jobs=task.jobs).check(task.bound)
-    bound = engine_bound(task.engine_name, task.bound, task.timeout)
+    bound = engine_bound(task.engine_name, task.bound)
     if task.isolate:
         return run_isolated(system, task.engine_name, options, bound, task.mode)
     return make_engine(task.engine_name, system, options, task.mode).check(bound)

@@ -70,6 +70,7 @@ class Task:
     members: list[tuple[str, str]] | None = None   # portfolio members (engine, solver)
     depth: int | None = None           # None: not given (see ``bound``); an int bounds BMC and k-induction
     jobs: int | None = None            # portfolio members running at once (None: the core count)
+    unbounded: bool = False            # no depth even without a time limit (SBY's abc pdr has none)
     solver: str = "bitwuzla"
     kernel_solver: str | None = None   # None: the kernel picks one other than ``solver``
     check: bool = True                 # have the kernel re-check every verdict's evidence
@@ -113,11 +114,11 @@ class Task:
     def bound(self) -> int | None:
         """The depth engines stop at: the user's ``depth``; without one, ``None`` (no bound: every member
         that can runs until a verdict or the deadline) for an unbounded question under a time limit,
-        else ``DEFAULT_DEPTH`` so that a run without a time limit ends. BMC and cover answer "up to
-        a depth", so they always have one."""
+        else ``DEFAULT_DEPTH`` so that a run without a time limit ends (unless ``unbounded``). BMC
+        and cover answer "up to a depth", so they always have one."""
         if self.depth is not None:
             return self.depth
-        if self.timeout is not None and self.mode in (Mode.PROVE, Mode.EQUIV, Mode.SECURE):
+        if (self.timeout is not None or self.unbounded) and self.mode in (Mode.PROVE, Mode.EQUIV, Mode.SECURE):
             return None
         return DEFAULT_DEPTH
 

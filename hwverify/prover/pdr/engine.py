@@ -18,7 +18,8 @@ k = 1, 2, ...: clear frame k of bad states (``block.py``), push lemmas
 * TIMEOUT (``EngineOptions.timeout``) and UNKNOWN say how far the run got.
 
 ``bound`` caps the frontier only for runs without a time limit (so a plain
-run terminates); with a time limit PDR runs until a verdict or the deadline.
+run terminates); with a time limit, or ``bound`` None, PDR runs until a
+verdict or the deadline.
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ class PDR(Engine):
         return system.asserts
 
     def _check(self, bound: int, deadline: Deadline) -> list[PropertyResult]:
-        limit = None if self.options.timeout is not None else max(bound, 1)
+        limit = None if self.options.timeout is not None or bound is None else max(bound, 1)
         return [self._check_one(p, limit, deadline) for p in self.properties()]
 
     def _check_one(self, prop: Property, limit: int | None, deadline: Deadline) -> PropertyResult:
