@@ -14,7 +14,7 @@ k = 1, 2, ...: clear frame k of bad states (``block.py``), push lemmas
   from the SAT models along the chain of obligations; the kernel replays it.
   Its depth is minimal when it equals the frontier (no shorter trace exists
   once frame k-1 is clear); when it is longer, BMC searches for a shorter
-  one for about as long as IC3 took. The verdict's reason says which.
+  one for at most half as long as IC3 took. The verdict's reason says which.
 * TIMEOUT (``EngineOptions.timeout``) and UNKNOWN say how far the run got.
 
 ``bound`` caps the frontier only for runs without a time limit (so a plain
@@ -159,11 +159,11 @@ class PDR(Engine):
 
         IC3 re-queues blocked obligations, so its trace can be longer than the
         shortest one; users and the cross-checks want the minimal depth. BMC
-        to ``depth`` gets at most as long as IC3 took (at least a second) and
-        what is left of the run: a FAIL is not held back long.
+        to ``depth`` gets at most half as long as IC3 took (at least a second)
+        and what is left of the run: a FAIL is not held back long.
         """
         remaining = deadline.remaining()
-        budget = max(1.0, spent) if remaining is None else min(remaining, max(1.0, spent))
+        budget = max(1.0, spent / 2) if remaining is None else min(remaining, max(1.0, spent / 2))
         try:
             p = BMC(cone, EngineOptions(solver=self.word_solver, timeout=budget)).check(depth).get(prop.name)
         except HwverifyError:
