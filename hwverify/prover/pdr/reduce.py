@@ -6,18 +6,19 @@ IC3 would have to learn each ``x == y`` as lemmas, one frame at a time; here
 they are found before the run and the copies merged into one latch.
 
 1. Candidates: bit-parallel random simulation (``LANES`` runs at once, Python
-   ints as bit vectors) from the initial states, inputs random, a lane that
-   violates the constraints restarted from an initial state (so every
-   recorded state is reachable). Latches with equal or complementary value
-   signatures form a class; the constant TRUE is a member, so latches that
-   never change join its class as constants.
-2. Proof: the candidate equalities of all classes are checked for joint
-   inductiveness (``E & C & T => E'``, with the constant-latch facts already
-   folded into the graph); a counterexample splits every class by the values
-   of the successor state, and the check repeats until none is violated (the
-   greatest fixpoint below the candidates). Only latches with a constant
-   initial value on which their class agrees are candidates, so ``E`` holds
-   initially and, being inductive, in every reachable state.
+   ints as bit vectors) from initial states (constant start values fixed,
+   free ones random, start values given by relations, as in miters, from
+   SAT models), inputs random, a lane that violates the constraints
+   restarted from an initial state (so every recorded state is reachable).
+   Latches with equal or complementary value signatures form a class; the
+   constant TRUE is a member, so latches that never change join its class
+   as constants.
+2. Proof, van Eijk's fixpoint: first initiation (no initial state violates
+   a candidate equality), then joint inductiveness (``E & C & T => E'``,
+   with the constant-latch facts already folded into the graph); each
+   counterexample splits every class by its values, and the check repeats
+   until none is violated (the greatest fixpoint below the candidates).
+   ``E`` then holds initially and, being inductive, in every reachable state.
 3. Merge: every member is replaced by (the complement of) its class's
    representative (``BitModel.merge``); constants go to ``model.constants``.
 
