@@ -78,7 +78,9 @@ for a in "$@"; do shift; set -- "$@" "$(printf '%s' "$a" | sed 's/pdr -v -l/pdr 
 exec {abc} "$@"
 """
 
-# hwverify through the run layer on one task of a .sby file, with the engine replaced
+# hwverify through the run layer on one task of a .sby file (lowered as ``hwverify run`` lowers it), run as
+# ``hwverify prove --engine ENGINE --timeout T`` would run it: that engine (members=None: Task makes auto's
+# race itself), no depth (the time limit decides; SBY's prove depth bounds only smtbmc's k-induction)
 HW_SBY_RUNNER = """
 import json, sys
 from dataclasses import replace
@@ -86,7 +88,7 @@ from hwverify.run.sby import parse_sby, sby_tasks
 from hwverify.run.session import verify
 path, name, engine, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 task = sby_tasks(parse_sby(path), [name] if name != "-" else [], timeout=timeout)[0]
-task = replace(task, engine=engine, notes=[n for n in task.notes if not n.startswith(("engine", "warning: engine"))])
+task = replace(task, engine=engine, members=None, depth=None, unbounded=False, notes=[])
 print(json.dumps(verify(task).to_json()))
 """
 
@@ -196,9 +198,10 @@ def run_sby(t: PeerTask, engine: str, timeout: float, env: dict[str, str]) -> di
         # SBY's ERROR comes from converting its counterexample
         errors = [l.split(": ", 2)[-1] for l in out.splitlines() if "Error:" in l]
         status, note = said[-1], f"SBY ERROR after the engine's {said[-1]}: {(errors or [note])[-1]}"[:200]
-    if status in DECIDED and wall > timeout:
-        status, note = "TIMEOUT", f"{status} after the limit ({wall:.1f} s)"
-    return {"status": status, "wall": round(wall, 3), "engine": engine,
+    late = status if status in DECIDED and wall > timeout else None
+    if late:
+        status, note = "TIMEOUT", f"{late} after the limit ({wall:.1f} s)"
+    return {"status": status, "late_verdict": late, "wall": round(wall, 3), "engine": engine,
             "first_failure_step": sbc.first_failure_step(out), "note": note}
 
 
@@ -210,7 +213,7 @@ def run_hwverify(t: PeerTask, engine: str, timeout: float, env: dict[str, str]) 
         cmd = [sys.executable, "-c", HW_SBY_RUNNER, t.sby, t.task or "-", engine, str(timeout)]
     with tempfile.TemporaryDirectory(prefix="pdr_peers_hw_") as tmp:
         rc, out, err, wall = sbc.run_timed(cmd, tmp, env, timeout + GRACE)
-    row = {"status": "ERROR", "wall": round(wall, 3), "engine": engine, "winner": None, "engine_time": None,
+    row = {"status": "ERROR", "late_verdict": None, "wall": round(wall, 3), "engine": engine, "winner": None, "engine_time": None,
            "checked": None, "fail_depth": None, "note": ""}
     if rc is None:
         row.update(status="TIMEOUT", note=f"killed after {timeout + GRACE:.0f} s")
@@ -222,13 +225,18 @@ def run_hwverify(t: PeerTask, engine: str, timeout: float, env: dict[str, str]) 
     props = report.get("properties", [])
     decided = [p for p in props if p.get("status") in DECIDED]
     row.update(status=report.get("status", "ERROR"), engine_time=report.get("engine_time"),
+               load_time=report.get("load_time"), kernel_time=report.get("kernel_time"),
                winner=report.get("solver") if report.get("engine") == "portfolio" else None,
                checked=all(p.get("evidence_checked", False) for p in decided),
                fail_depth=min((p["depth"] for p in decided if p["status"] == "FAIL" and p.get("depth") is not None),
                               default=None),
                note=(report.get("message") or "; ".join(p.get("reason", "") for p in props if p.get("reason")))[:200])
-    if row["status"] in DECIDED and wall > timeout:
-        row.update(status="TIMEOUT", note=f"{row['status']} after the limit ({wall:.1f} s)")
+    wanted = "portfolio" if engine == "auto" else engine
+    if report.get("engine") not in (wanted, None) and row["status"] != "ERROR":   # a bench bug, not a result
+        row.update(status="ERROR", note=f"ran engine {report.get('engine')}, not {wanted}")
+    if row["status"] in DECIDED and wall > timeout:   # counted as a timeout, still compared with the others
+        row.update(status="TIMEOUT", late_verdict=row["status"], note=f"{row['status']} after the limit "
+                   f"({wall:.1f} s; engine {row['engine_time']} s, kernel {row['kernel_time']} s)")
     return row
 
 
@@ -248,15 +256,24 @@ def peers_available(env: dict[str, str], solver: str) -> dict[str, str | None]:
 
 # --- comparing -----------------------------------------------------------------------------------
 
+def verdict(run: dict) -> str | None:
+    """PASS/FAIL a tool reached, within the time limit or after it; None otherwise."""
+    v = run.get("late_verdict") or run["status"]
+    return v if v in DECIDED else None
+
+
 def judge(row: dict) -> None:
-    """Contradiction between tools, hwverify outside the task's expect, per-pair time ratios."""
+    """Contradiction between tools, hwverify outside the task's expect, per-pair time ratios.
+
+    A verdict reached after the time limit counts as a timeout in the table but is
+    still compared: a wrong verdict is wrong however late it comes.
+    """
     runs = row["runs"]
-    verdicts = {runs[k]["status"] for k in TOOLS if runs[k]["status"] in DECIDED}
+    verdicts = {verdict(runs[k]) for k in TOOLS} - {None}
     row["contradiction"] = len(verdicts) > 1
     row["hwverify_unexpected"] = [k for k in ("hw_auto", "hw_pdr")
-                                  if runs[k]["status"] in DECIDED and runs[k]["status"] not in row["expect"]]
-    row["hwverify_unchecked"] = [k for k in ("hw_auto", "hw_pdr")
-                                 if runs[k]["status"] in DECIDED and not runs[k]["checked"]]
+                                  if verdict(runs[k]) and verdict(runs[k]) not in row["expect"]]
+    row["hwverify_unchecked"] = [k for k in ("hw_auto", "hw_pdr") if verdict(runs[k]) and not runs[k]["checked"]]
     row["ratios"] = {}
     for hw in ("hw_auto", "hw_pdr"):
         for peer in ("sby_smtbmc", "sby_abc_pdr"):

@@ -76,9 +76,11 @@ def test_abc_wrapper_drops_pdr_l_flag(tmp_path):
     (("PASS", "PASS", "PASS", "UNKNOWN"), False),
     (("UNKNOWN", "PASS", "FAIL", "TIMEOUT"), True),
     (("MISSING", "MISSING", "FAIL", "FAIL"), False),
+    (("PASS", "PASS", "TIMEOUT:FAIL", "PASS"), True),   # a late verdict is still compared
 ])
 def test_judge_flags_contradictions(statuses, contradiction):
-    runs = {k: {"status": s, "wall": 1.0, "checked": True} for k, s in zip(pdr_peers.TOOLS, statuses)}
+    runs = {k: {"status": s.split(":")[0], "late_verdict": s.partition(":")[2] or None, "wall": 1.0,
+                "checked": True} for k, s in zip(pdr_peers.TOOLS, statuses)}
     row = {"runs": runs, "expect": ["PASS", "FAIL"]}
     pdr_peers.judge(row)
     assert row["contradiction"] is contradiction
