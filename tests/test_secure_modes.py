@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hwverify.cli import main
 from hwverify.cosim.command import design_record, replay_run
 from hwverify.cosim.replay_batch import DISAGREE, REPRODUCED
 from hwverify.cosim.replay_secure import replay_secure, split_runs
@@ -183,3 +184,13 @@ def test_replay_rejects_a_trace_whose_runs_do_not_differ_in_the_simulator() -> N
             del f[n]
     outcome = replay_secure(run.system, [trace], design_record(task))[0]
     assert outcome.status == DISAGREE and "in both runs" in outcome.message
+
+
+def test_cli_replays_the_leak_and_a_saved_trace_replays_again(tmp_path, capsys) -> None:
+    trace = tmp_path / "leak.json"
+    code = main(["secure", CIPHER, "--top", "xor_cipher", "-D", "LEAK", "--secret", "key", "--public", "dout",
+                 "--when", "!done", "--trace-json", str(trace), "--no-cache"])
+    out = capsys.readouterr().out
+    assert code == 2 and "replay REPRODUCED dout at step 1 in Icarus" in out and "two instances" in out
+    assert main(["replay", str(trace)]) == 0
+    assert "replay REPRODUCED dout at step 1" in capsys.readouterr().out
