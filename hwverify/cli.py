@@ -234,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_design_args(p, ("assume",))
     _add_run_args(p, Mode.SECURE)
     p.add_argument("--secret", required=True, metavar="SIG,...",
-                   help="secret inputs (free in each run on its own) and registers (initial contents secret)")
+                   help="secret inputs (free in each run on its own) and registers (initial contents secret); "
+                        "'INPUT if COND': secret only in cycles where COND holds (a bus writing the key)")
     p.add_argument("--public", required=True, metavar="OUT,...", help="signals an observer sees: must agree")
     p.add_argument("--when", metavar="EXPR", default=None,
                    help="compare only in cycles where EXPR holds in either run (e.g. '!done')")
