@@ -168,11 +168,12 @@ def self_compose(system: TransitionSystem, secrets: Sequence[str], public: Seque
     m.free_states = [s.name for s in m.states if s not in m.init and s in m.next]
     m.secrets = [v.name for v in secret]
     m.secret_columns = [f"{side}.{v.name}" for v in secret for side in "ab"]
-    m.conditional_secrets = {v.name: c for v, c in conditional.items()}
     m.copy_inputs = {side: {v.name: mp[v] for v in system.inputs} for side, mp in zip("ab", maps)}
     m.design_system = system   # the design each copy runs (replaying the two runs in a simulator)
     m.notes.append(f"self-composition of {system.name} (a.*, b.*: two runs with independent secrets "
-                   f"{', '.join(m.secrets)}): {len(shared)} shared public inputs, {len(shared_inits)} registers "
+                   f"{', '.join(m.secrets)}): {len(shared)} shared public inputs"
+                   + (f" ({len(conditional)} of them secret while their condition holds)" if conditional else "")
+                   + f", {len(shared_inits)} registers "
                    f"starting equal, {m.x_sources} undefined source(s) private to each run, compared "
                    f"{', '.join(public)}" + (" while the --when condition holds in either run" if guard is not None
                                              else "") + (f", {len(release)} released expression(s) assumed equal"
