@@ -52,6 +52,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import bench_meta
@@ -152,7 +153,10 @@ def summarise(rows: list[dict], results: dict, engine: str, timeout: float) -> d
             "errors": sum(r["status"] == "ERROR" for r in mine),
             "time_solved": round(sum(r["wall"] for r in solved), 1),
             "median_solved": round(statistics.median([r["wall"] for r in solved]), 2) if solved else None,
-            "par2": round(sum(r["wall"] if r["solved"] else 2 * timeout for r in mine), 1)}
+            "par2": round(sum(r["wall"] if r["solved"] else 2 * timeout for r in mine), 1),
+            # the portfolio's winning members ("kind/bitwuzla", "pdr/bitwuzla", ...) on the solved instances
+            "winners": dict(Counter(r.get("solver") or "?" for r in solved)) if engine.partition("/")[0]
+            in PORTFOLIOS else None}
 
 
 def query_overhead(rows: list[dict], results: dict, engine: str) -> dict | None:
@@ -210,6 +214,9 @@ def markdown(meta: dict, engines: list[str], summary: dict, overhead: dict | Non
            f"and engine (the kernel's re-check included); single engines {meta['jobs']} at a time, the portfolio "
            "one at a time. Solved = right verdict within the limit; PAR-2 counts an unsolved instance as "
            "2 x timeout.", "", bench_meta.md_table(head, rows), ""]
+    for e in engines:
+        if summary[e].get("winners"):
+            out += [f"{e} won by: " + ", ".join(f"{w} {n}" for w, n in sorted(summary[e]["winners"].items())) + ".", ""]
     if "virtual_best" in summary:
         vb = summary["virtual_best"]
         out.append(f"Virtual best of {'+'.join(vb['engines'])}: {vb['solved']}/{summary[engines[0]]['instances']}.")
