@@ -42,7 +42,7 @@ test-all: setup
 	$(VPY) -m pytest -q -n $(JOBS) -p no:cacheprovider -m ''
 
 # bench/pdr.py (HWMCC'20 subset, 4 engines at 60 s per instance) takes about 1 h 40 min on 2 cores;
-# bench/pdr_peers.py (SymbiYosys smtbmc and abc pdr side by side) about 10 min and needs yosys-abc (Debian yosys).
+# bench/pdr_peers.py (SymbiYosys smtbmc and abc pdr side by side) about 13 min and needs yosys-abc (Debian yosys).
 bench: setup
 	$(VPY) bench/evaluator_speed.py
 	$(VPY) bench/solver_speed.py

@@ -36,8 +36,9 @@ Duration of the full run (default 60 s, 84 instances, 4 engines, 2 cores):
 each unsolved instance costs the full 60 s. With the solved counts of the
 10 s run (pdr ~50, kind ~35, bmc ~17 (its FAILs), auto ~55 of 84) that is
 about 25 min for bmc, 25 for kind and 15 for pdr (two at a time) plus about
-35 min for auto (one at a time): about 1 h 40 min; the bound (nothing solved)
-is 84 x 60 s x (3/2 + 1) = 3.5 h. Short runs for testing:
+35 min for auto (one at a time): about 1 h 40 min (an estimate, not measured
+at 60 s); the bound (nothing solved) is 84 x 60 s x (3/2 + 1) = 3.5 h, plus
+the kill margin of runs whose kernel re-check overruns. Short runs for testing:
 
     python bench/pdr.py --timeout 5 --filter beem --engines pdr,auto --out /tmp/p.json
     python bench/pdr.py --engines auto --reuse bench/results/pdr.json     # re-measure auto only
@@ -207,7 +208,7 @@ def markdown(meta: dict, engines: list[str], summary: dict, overhead: dict | Non
             "median solved (s)", "measured"]
     rows = [[e, f"{m['solved']}/{m['instances']}", m["pass"], m["fail"], m["late"], m["wrong"], m["unchecked"],
              m["par2"], m["time_solved"], m["median_solved"],
-             f"reused from {sources[e]['file']} ({sources[e]['date']})" if e in sources else "this run"]
+             f"reused from {sources[e]['file']} ({sources[e]['date'] or 'undated'})" if e in sources else "this run"]
             for e, m in summary.items() if e in engines]
     out = [f"# HWMCC'20 BV subset: hwverify engines ({os.path.basename(__file__)})", "",
            f"{summary[engines[0]]['instances']} instances, {meta['timeout_per_instance']:g} s wall per instance "

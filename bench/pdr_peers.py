@@ -37,8 +37,9 @@ kernel's re-check and Python's start); ratio hwverify/peer where both reached
 the same verdict; median and max per pair.
 
 Results: ``bench/results/pdr_peers.json`` and ``.md`` (tool versions, cores,
-date); the Markdown table is printed at the end. About 10 minutes on 2 cores,
-most of it in the runs that end at the time limit.
+date); the Markdown table is printed at the end. About 13 minutes on 2 cores
+(measured with a load average of ~11), most of it in the runs that end at the
+time limit.
 
     python bench/pdr_peers.py [--timeout S] [-k TEXT] [--out PATH]
 """
