@@ -93,7 +93,11 @@ module aes_sbox (
       8'h50: out_byte = 8'h53;
       8'h51: out_byte = 8'hd1;
       8'h52: out_byte = 8'h00;
+`ifdef BUG_SBOX
+      8'h53: out_byte = 8'hec;   // planted bug: one wrong S-box entry (FIPS-197: 8'hed)
+`else
       8'h53: out_byte = 8'hed;
+`endif
       8'h54: out_byte = 8'h20;
       8'h55: out_byte = 8'hfc;
       8'h56: out_byte = 8'hb1;
@@ -780,7 +784,11 @@ module aes128 (
   aes_key_step u_kf (.key_in(round_key), .rcon(rcon), .reverse(1'b0), .key_out(key_next));
   aes_key_step u_kr (.key_in(round_key), .rcon(rcon_prev(rcon)), .reverse(1'b1), .key_out(key_prev));
 
+`ifdef BUG_ROUNDS
+  wire last_round = round == 4'd9;    // planted bug: one round short (FIPS-197: Nr = 10)
+`else
   wire last_round = round == 4'd10;
+`endif
   assign ready = phase == IDLE;
 
   always @(posedge clk or negedge rst_n) begin
@@ -798,6 +806,9 @@ module aes128 (
           round_key <= key;
           rcon <= 8'h01;
           round <= 4'd1;
+`ifdef BUG_LEAK
+          block_out <= block_in ^ key;   // planted bug: key XORed into the data output while busy
+`endif
           if (decrypt) begin
             state <= block_in;
             phase <= KEYEXP;
