@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))   # after the installed packages: bench/ has no package names of its own
 pdr = importlib.import_module("pdr")
 pdr_peers = importlib.import_module("pdr_peers")
 
