@@ -85,3 +85,51 @@ module chacha_double_round_ref (
     end
   endgenerate
 endmodule
+
+// Control of the bundled ChaCha20 core (designs/verilog/crypto/chacha20_core.v):
+// done exactly 82 cycles after an accepted start (80 quarter rounds = 20 rounds,
+// + load + final addition), busy and done never both, the round counters in
+// range, starts while busy ignored.
+module chacha20_control_check (
+  input          clk,
+  input          rst_n,
+  input          start,
+  input  [255:0] key,
+  input  [31:0]  counter,
+  input  [95:0]  nonce
+);
+  wire [511:0] block;
+  wire busy, done;
+  chacha20_core u (.clk(clk), .rst_n(rst_n), .start(start), .key(key), .counter(counter),
+                   .nonce(nonce), .block(block), .busy(busy), .done(done));
+
+  initial assume(!rst_n);          // as in crypto_accel: the run starts in reset
+  reg        reset_seen = 1'b0;
+  reg        pending = 1'b0;
+  reg [6:0]  cnt = 7'd0;
+  always @(posedge clk) begin
+    reset_seen <= reset_seen || !rst_n;
+    if (!rst_n) begin
+      pending <= 1'b0;
+      cnt <= 7'd0;
+    end else if (start && !busy) begin
+      pending <= 1'b1;
+      cnt <= 7'd1;
+    end else if (done) begin
+      pending <= 1'b0;
+    end else if (pending && cnt != 7'd127) begin
+      cnt <= cnt + 7'd1;
+    end
+  end
+
+  always @* begin
+    if (reset_seen && rst_n) begin
+      assert(done == (pending && cnt == 7'd82));
+      assert(busy == (pending && cnt != 7'd82));
+      assert(!(busy && done));
+      assert(u.dround <= 4'd9);
+      // quarter round qr of double round dround runs in cycle 1 + 8 * dround + qr
+      if (pending && cnt >= 7'd1 && cnt <= 7'd80) assert({u.dround, u.qr} == cnt - 7'd1);
+    end
+  end
+endmodule

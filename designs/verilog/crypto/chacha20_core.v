@@ -38,7 +38,11 @@ module chacha20_quarter_round (
   // c += d; b ^= c; b <<<= 7;
   wire [31:0] c2 = c1 + d2;
   wire [31:0] b2x = b1 ^ c2;
+`ifdef BUG_ROUND
+  wire [31:0] b2 = {b2x[23:0], b2x[31:24]};   // planted bug: b <<<= 8 for b <<<= 7
+`else
   wire [31:0] b2 = {b2x[24:0], b2x[31:25]};
+`endif
 
   assign a_out = a2;
   assign b_out = b2;
@@ -108,7 +112,11 @@ module chacha20_core (
     .a_out(ra), .b_out(rb), .c_out(rc), .d_out(rd)
   );
 
+`ifdef BUG_ROUNDS
+  wire last_qr = qr == 3'd7 && dround == 4'd8;   // planted bug: 9 double rounds instead of 10
+`else
   wire last_qr = qr == 3'd7 && dround == 4'd9;
+`endif
 
   // Control.
   always @(posedge clk or negedge rst_n) begin
@@ -182,6 +190,9 @@ module chacha20_core (
       j13 <= nonce[95:64];
       j14 <= nonce[63:32];
       j15 <= nonce[31:0];
+`ifdef BUG_LEAK
+      o0  <= o0 ^ key[255:224];   // planted bug: key XORed into the data output while busy
+`endif
     end else if (fsm == S_ROUNDS) begin
       case (qr)
         3'd0: begin x0 <= ra; x4 <= rb; x8  <= rc; x12 <= rd; end

@@ -136,7 +136,11 @@ module sha256_round (
 
   function [31:0] big_sigma1;
     input [31:0] x;
+`ifdef BUG_ROUND
+    big_sigma1 = {x[6:0], x[31:7]} ^ {x[10:0], x[31:11]} ^ {x[24:0], x[31:25]};   // planted bug: ROTR^7 for ROTR^6
+`else
     big_sigma1 = {x[5:0], x[31:6]} ^ {x[10:0], x[31:11]} ^ {x[24:0], x[31:25]};
+`endif
   endfunction
 
   function [31:0] ch;
@@ -214,7 +218,11 @@ module sha256_core (
   assign digest = {h0, h1, h2, h3, h4, h5, h6, h7};
   assign busy   = fsm != S_IDLE;
 
+`ifdef BUG_ROUNDS
+  wire last_round = round == 6'd62;   // planted bug: 63 rounds instead of 64
+`else
   wire last_round = round == 6'd63;
+`endif
 
   // Control.
   always @(posedge clk or negedge rst_n) begin
