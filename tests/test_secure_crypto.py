@@ -142,3 +142,16 @@ def test_accel_bus_shows_no_aes_key_but_the_released_ciphertext() -> None:
     print(f"crypto_accel key isolation: {run.status} in {time.monotonic() - start:.1f} s")
     assert run.status == "PASS", [(p.name, p.status, p.reason) for p in run.properties]
     assert all(p.certificate is not None and p.checked for p in run.properties)
+
+
+@pytest.mark.parametrize("defines, verdict", [({}, "PASS"), ({"BUG_LEAK": "1"}, "FAIL")])
+def test_chacha20_block_shows_the_key_only_when_done(defines, verdict) -> None:
+    """The ChaCha20 core: PASS; with its planted leak (key word 0 XORed into the output at start) FAIL at step 1."""
+    chacha = str(DESIGNS / "crypto" / "chacha20_core.v")
+    run = verify(secure_task(chacha, "chacha20_core", Secure(["key"], ["block", "busy", "done"],
+                                                               release=["block if done"]),
+                             assumes=[RESET_AT_POWER_UP], defines=defines, timeout=120))
+    block = next(p for p in run.properties if p.name == "block")
+    assert block.status == verdict and block.checked, (block.status, block.reason)
+    if verdict == "FAIL":
+        assert block.depth == 1 and replay_run(run, out=None)[0].status == REPRODUCED
