@@ -75,11 +75,11 @@ PORTFOLIO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
 
 # ``--engine auto``: the members race in this order; with fewer ``--jobs`` (default: the core count) than
 # members, the later ones start when an earlier one ends undecided. For prove, measured on the HWMCC'20
-# subset (20 s, 2 busy cores; docs/pdr.md): PDR solves the most alone; k-induction adds k-inductive
-# instances PDR is slow on; BMC finds some deep counterexamples sooner than k-induction's base case, but
-# as a third member on two cores it gained nothing ([pdr, kind, bmc] on 3 slots solved as many as
-# [pdr, kind], [pdr, bmc] fewer), so it comes third: it races on 3+ cores, and on 2 it starts when PDR
-# or k-induction ends without a verdict (PDR: arrays it cannot bit-blast; k-induction: a user's depth).
+# subset (84 instances, 20 s, 2 busy cores; bench/results/auto_members.json, docs/pdr.md): [pdr, kind]
+# solved 46, [pdr, kind, bmc] on 3 slots 47, [pdr, bmc] 47 (PAR-2 1610, 1599, 1622), 0 wrong. PDR solves
+# the most alone; k-induction adds k-inductive instances PDR is slow on, BMC deep counterexamples that
+# k-induction's base case reaches too late. BMC comes third: it races on 3+ cores (or ``--jobs 3``), and on
+# 2 it starts when PDR or k-induction ends without a verdict (PDR: arrays it cannot bit-blast).
 AUTO_MEMBERS: dict[Mode, list[tuple[str, str]]] = {
     Mode.PROVE: [("pdr", "bitwuzla"), ("kind", "bitwuzla"), ("bmc", "bitwuzla")],
     Mode.EQUIV: [("equiv", "bitwuzla"), ("pdr", "bitwuzla")],
