@@ -6,19 +6,23 @@ on the last few lemmas of an invariant that a deeper induction would not
 need. Lemmas IC3 has already learned, added to the induction hypothesis,
 often close the gap from either side.
 
-Per assertion, in rounds whose time slices double:
+Per assertion, in rounds whose time slices double (k-induction gets at
+least as much time as IC3 overall):
 
-1. IC3 (``prover/pdr``) continues on the bit-blasted cone for one slice. Its
+1. k-induction over the word-level system (the SMT back end of
+   ``options.solver``, ``kind.StepCase``) of ``L ∧ P``, ``L`` being the lemmas
+   of the rounds before (none in round 0: plain k-induction first, before any
+   bit-blasting). Its base case is incremental BMC, shared by all rounds, so
+   a FAIL found there has minimal depth.
+2. IC3 (``prover/pdr``) continues on the bit-blasted cone for one slice. Its
    frames survive an interrupted slice (a lemma is stored only once proven),
-   so the next round resumes; a verdict of IC3 itself is returned as the
-   ``pdr`` engine returns it.
-2. The candidate lemmas (every frame lemma, Houdini's short clauses) that
-   exclude the initial states are filtered by Houdini *relative to the
-   property*: the largest subset ``L`` with ``L ∧ P ∧ C ∧ T ⇒ L'`` (bit
-   level, on IC3's model, whose constant latches are facts of the invariant).
-3. k-induction over the word-level system (the SMT back end of
-   ``options.solver``, ``kind.StepCase``) of ``L ∧ P``, with incremental BMC as
-   the base case shared by all rounds, so a FAIL found there has minimal depth.
+   so the next round resumes; a verdict of IC3 itself is returned with the
+   evidence the ``pdr`` engine gives.
+3. The candidates (IC3's Houdini clauses, two-literal clauses within narrow
+   words, the frame lemmas highest level first) that exclude the initial
+   states are closed by Houdini *relative to the property*: the largest
+   subset ``L`` with ``L ∧ P ∧ C ∧ T ⇒ L'`` (bit level, on IC3's model, whose
+   constant and merged latches are facts of every certificate).
 
 Why ``L ∧ P`` with depth k is a certificate the kernel accepts: ``L`` holds
 initially and is preserved by every step from a state satisfying ``L ∧ P``
@@ -39,8 +43,8 @@ from hwverify.prover.engine import Engine, explored, undecided
 from hwverify.prover.kind import StepCase
 from hwverify.prover.pdr.block import Obligation, strengthen
 from hwverify.prover.pdr.context import Context
+from hwverify.prover.pdr.engine import CONSTANT, EQUIVALENT
 from hwverify.prover.pdr.frames import transition_clauses
-from hwverify.prover.pdr.engine import CONSTANT
 from hwverify.prover.pdr.model import BitModel, Cube
 from hwverify.prover.pdr.propagate import propagate
 from hwverify.prover.pdr.sat import SOLVER_NAME, OutOfTime, Sat
@@ -144,6 +148,16 @@ def word_pairs(model: BitModel) -> list[Cube]:
     return out
 
 
+def _facts(model: BitModel) -> tuple[list[T.Term], list[str]]:
+    """What the bit-level model assumes of every reachable state (constant and merged latches), with names.
+
+    IC3's lemmas are about the reduced model, so every certificate built from
+    them carries these facts too (each is inductive on its own).
+    """
+    constants, equal = model.constant_terms(), model.equivalence_terms()
+    return constants + equal, [CONSTANT] * len(constants) + [EQUIVALENT] * len(equal)
+
+
 class _Ic3Run:
     """One IC3 run that proceeds a time slice at a time (``advance``) and keeps its frames in between."""
 
@@ -241,11 +255,10 @@ class KindPDR(Engine):
         model, ctx = ic3.model, ic3.ctx
         if what == "pass":
             cubes = ctx.background + ctx.frames.invariant(data)  # type: ignore[arg-type]
-            constants = model.constant_terms()
-            invariant = constants + [model.lemma_term(c) for c in cubes]
+            fixed, tags = _facts(model)
+            invariant = fixed + [model.lemma_term(c) for c in cubes]
             cert = Certificate(prop.name, invariant or [T.true()], 1, False, "pdr", SOLVER_NAME,
-                               lemmas=[CONSTANT] * len(constants)
-                               + [f"pdr lemma {i}" for i in range(len(cubes))])
+                               lemmas=tags + [f"pdr lemma {i}" for i in range(len(cubes))])
             return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,
                                   reason=f"inductive invariant of {len(invariant)} clauses found by pdr "
                                          f"at frame {data}")
@@ -288,6 +301,7 @@ class KindPDR(Engine):
         step: StepCase | None = None
         kept: list[Cube] = []
         facts: list[T.Term] = []
+        tags: list[str] = []
         checked = -1                        # BMC found no counterexample in frames 0..checked
         k = 0                               # next iteration: base case of frame k, step case of k+1
         ic3_done = False
@@ -316,7 +330,7 @@ class KindPDR(Engine):
                 answer = step.check(k + 1)
                 if answer == UNSAT:
                     stats["k"] = k + 1
-                    return self._certified(prop, step, facts, len(kept), k + 1)
+                    return self._certified(prop, step, facts, tags, len(kept), k + 1)
                 if answer != SAT:
                     break
                 k += 1
@@ -347,7 +361,8 @@ class KindPDR(Engine):
                 new = ic3.strengthening(self._until(length, deadline))
                 if new is not None and set(new) != set(kept):
                     kept, step = new, None
-                    facts = ic3.model.constant_terms() + [ic3.model.lemma_term(c) for c in kept]
+                    fixed, tags = _facts(ic3.model)
+                    facts = fixed + [ic3.model.lemma_term(c) for c in kept]
                     stats["candidates"], stats["kept"] = len(ic3.candidates()), len(kept)
             spent["ic3"] += time.monotonic() - t0
         stats["time"] = round(time.monotonic() - start, 3)
@@ -360,13 +375,15 @@ class KindPDR(Engine):
         end = time.monotonic() + length
         return end if deadline.end is None else min(end, deadline.end)
 
-    def _certified(self, prop: Property, step: StepCase, facts: list[T.Term], kept: int, k: int) -> PropertyResult:
-        """PASS with the certificate ``facts ∧ prop`` at depth ``k`` (constant-latch facts first, then lemmas)."""
+    def _certified(self, prop: Property, step: StepCase, facts: list[T.Term], tags: list[str], kept: int,
+                   k: int) -> PropertyResult:
+        """PASS with the certificate ``facts ∧ prop`` at depth ``k`` (the model's facts, named by ``tags``, first)."""
         invariant = facts + [prop.term]
         simple_path = step.used_simple_path
         constants = len(facts) - kept
         cert = Certificate(prop.name, invariant, k, simple_path, METHOD, self.options.solver,
                            simple_path_vars=[s.name for s in step.cone.states] if simple_path else None,
-                           lemmas=[CONSTANT] * constants + [f"pdr lemma {i}" for i in range(kept)] + [prop.name])
+                           lemmas=tags + [f"pdr lemma {i}" for i in range(kept)] + [prop.name])
         return PropertyResult(prop.name, prop.kind, PASS, depth=k, certificate=cert, loc=prop.loc,
-                              reason=f"{k}-inductive with {kept} pdr lemma(s) and {constants} constant fact(s)")
+                              reason=f"{k}-inductive with {kept} pdr lemma(s) and {constants} fact(s) of "
+                                     f"constant or equal latches")
