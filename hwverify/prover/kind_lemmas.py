@@ -31,6 +31,14 @@ before, which BMC checked up to k-1; the step case assumes ``L ∧ P`` in
 frames 0..k-1 and finds no frame k violating it. The kernel re-derives all of
 it from the word-level terms (``BitModel.lemma_term``), never trusting the
 bit-level filtering.
+
+Not registered: on the shared HWMCC'20 subset it solved nothing that ``kind``
+or ``pdr`` does not (10 s per instance: 43/84 against kind 35 and pdr 50,
+virtual best of kind+pdr 54 with or without it; 60 s on the 30 neither
+solves at 10 s: 1, a 1023-step counterexample IC3 found by chance, which
+none of the three found in a re-run; ``bench/results/kind_pdr_*``). It
+proves designs such as ``tests/test_kind_lemmas.py``'s multiplier next to a
+mod-12 counter, which neither proves quickly, so it stays available.
 """
 from __future__ import annotations
 
