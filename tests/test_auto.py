@@ -165,6 +165,14 @@ def test_bounded_pass_never_wins_a_prove_race():
     assert r.properties[0].status == PASS        # in bmc mode a bound is the question
 
 
+@pytest.mark.parametrize("isolate", [True, False])
+def test_bmc_alone_proves_nothing_in_prove_mode(isolate):
+    run = verify(Task(system=wrap_counter(), mode="prove", engine="bmc", depth=5, isolate=isolate))
+    assert run.status == UNKNOWN and "no counterexample up to step 5" in run.properties[0].reason
+    run = verify(Task(system=wrap_counter(), mode="bmc", depth=5, isolate=isolate))
+    assert run.status == PASS and run.properties[0].checked
+
+
 def test_bogus_counterexample_is_replayed_and_refused():
     system = wrap_counter()                       # holds: any counterexample is a lie
     r = Portfolio(system, EngineOptions(), "prove", [("bmc", "auto-zero-model"), ("pdr", "bitwuzla")]).check(10)

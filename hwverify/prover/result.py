@@ -78,6 +78,19 @@ class PropertyResult:
         return d
 
 
+def as_claimed(p: PropertyResult, mode: "Mode | str") -> PropertyResult:
+    """``p`` as an answer to ``mode``'s question: a bounded PASS answers only a bounded one.
+
+    BMC's "no counterexample up to step N" is a PASS of ``bmc`` mode; asked
+    to prove (or to show equivalence or noninterference, both unbounded
+    claims) it decides nothing, so it becomes UNKNOWN and says how far it got.
+    """
+    if p.status == PASS and p.certificate is not None and p.certificate.bounded and Mode(mode) is not Mode.BMC:
+        return PropertyResult(p.name, p.kind, UNKNOWN, depth=p.depth, loc=p.loc,
+                              reason=f"{p.reason or 'bounded'} (a bounded check, not a proof)")
+    return p
+
+
 def overall_status(results: list[PropertyResult]) -> str:
     """Combine per-property statuses the way SBY does."""
     statuses = {r.status for r in results}

@@ -18,8 +18,9 @@ milliseconds, while re-checking a certificate can cost several times the
 proof (the crypto core: 24 s of kernel time for 15 certificates that
 k-induction found in 5 s), and the caller has the kernel check every
 certificate anyway, as for any engine; ``vet="all"`` vets certificates too,
-``vet="none"`` nothing. Vetting is skipped when no other member is left to
-answer instead. Two accepted verdicts that contradict each other are a bug
+``vet="none"`` nothing. A trace is vetted even from the last member still
+running (so a FAIL never wins unreplayed); a certificate only while another
+member could answer instead (the caller's kernel check decides the last one). Two accepted verdicts that contradict each other are a bug
 and give ERROR, never a silent choice.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Sequence
 from hwverify.errors import ProverError
 from hwverify.kernel import check_certificate, check_trace
 from hwverify.prover.registry import PORTFOLIO_MEMBERS, check_engine, engine_bound
-from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, Deadline, EngineOptions, Mode,
+from hwverify.prover.result import (ERROR, FAIL, PASS, TIMEOUT, UNKNOWN, as_claimed, Deadline, EngineOptions, Mode,
                                     PropertyResult, Result)
 from hwverify.prover.solvers import make_solver
 from hwverify.run.worker import Worker
@@ -163,11 +164,9 @@ class Portfolio:
         for p in result.properties:
             if p.name not in seen:
                 continue
-            if p.status == PASS and p.certificate is not None and p.certificate.bounded and self.mode is not Mode.BMC:
-                p = PropertyResult(p.name, p.kind, UNKNOWN, depth=p.depth, loc=p.loc,
-                                   reason=f"{p.reason} (a bounded check, not a proof)")
+            p = as_claimed(p, self.mode)
             rejected = False
-            if p.status in (PASS, FAIL) and (others_left or p.name in decided):
+            if p.status in (PASS, FAIL) and (p.trace is not None or others_left or p.name in decided):
                 problem = self._rejected(p)
                 if problem:
                     rejected = True

@@ -24,7 +24,7 @@ from hwverify.frontend.properties import add_properties
 from hwverify.kernel import check_evidence
 from hwverify.prover.miter import EquivSemantics, Miter, ResetSpec, build_miter
 from hwverify.prover.registry import DEFAULT_DEPTH, engine_bound, make_engine
-from hwverify.prover.result import (EXIT_CODES, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
+from hwverify.prover.result import (EXIT_CODES, as_claimed, EXIT_INTERRUPTED, ERROR, UNKNOWN, Mode, PropertyResult, Result,
                                     Status, overall_status)
 from hwverify.prover.tactics.script import run_script_file
 from hwverify.run.cache import TaskCache
@@ -189,8 +189,11 @@ def _run_engine(task: Task, system: TransitionSystem, progress: ProgressFn | Non
         return Portfolio(system, options, task.mode, task.members, jobs=task.jobs).check(task.bound)
     bound = engine_bound(task.engine_name, task.bound)
     if task.isolate:
-        return run_isolated(system, task.engine_name, options, bound, task.mode)
-    return make_engine(task.engine_name, system, options, task.mode).check(bound)
+        result = run_isolated(system, task.engine_name, options, bound, task.mode)
+    else:
+        result = make_engine(task.engine_name, system, options, task.mode).check(bound)
+    result.properties = [as_claimed(p, task.mode) for p in result.properties]
+    return result
 
 
 def _run_script(task: Task, run: RunResult, progress: ProgressFn | None) -> Result:
