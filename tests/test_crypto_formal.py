@@ -36,6 +36,7 @@ PROPS = ROOT / "designs" / "crypto"
 AES = str(ROOT / "designs" / "verilog" / "aes" / "aes128.v")
 SHA = str(ROOT / "designs" / "verilog" / "crypto" / "sha256_core.v")
 CHACHA = str(ROOT / "designs" / "verilog" / "crypto" / "chacha20_core.v")
+RESET_AT_POWER_UP = "rst_n || $initstate"
 CORPUS = Path(os.environ.get("HWVERIFY_CORPUS", Path.home() / ".cache" / "hwverify" / "corpus"))
 
 pytestmark = pytest.mark.skipif(not have_iverilog(), reason="pyverilog preprocesses with Icarus, replay runs it")
@@ -62,11 +63,13 @@ class Case:
     timeout: float = 600
     slow: bool = False
     corpus: str | None = None        # secworks-<core> folder the case needs
+    assumes: list[str] = field(default_factory=list)
+    max_depth: int | None = None     # a FAIL's trace is at most this long (the planted bug, not another one)
 
     def task(self) -> Task:
         return Task(design=self.design, top=self.top, mode=self.mode, defines=self.defines, gate=self.gate,
                     secure=self.secure, engine=self.engine, depth=self.depth, timeout=self.timeout,
-                    name=self.id)
+                    assumes=self.assumes, name=self.id)
 
 
 def sbox_gate(top: str, design: str = AES, frontend: str | None = None) -> Gate:
@@ -109,16 +112,23 @@ CASES = [
          defines={"BUG_ROUNDS": "1"}, slow=True),
     Case("sha256 control", [prop("sha256_props.v"), SHA], "sha256_control_check", "prove", Status.PASS,
          slow=True),
+    Case("sha256 digest stable", [prop("sha256_props.v"), SHA], "sha256_output_check", "prove", Status.PASS,
+         slow=True),
     Case("sha256 BUG_ROUNDS found", [prop("sha256_props.v"), SHA], "sha256_control_check", "bmc", Status.FAIL,
          defines={"BUG_ROUNDS": "1"}, depth=70, slow=True),
     Case("chacha20 control", [prop("chacha_ref.v"), CHACHA], "chacha20_control_check", "prove", Status.PASS,
          slow=True),
     Case("chacha20 BUG_ROUNDS found", [prop("chacha_ref.v"), CHACHA], "chacha20_control_check", "bmc", Status.FAIL,
          defines={"BUG_ROUNDS": "1"}, depth=80, slow=True),
-    # 5. planted leaks: the key reaches the data output while busy
+    # 5. planted leaks: the key reaches the data output while busy (resets only at power-up: a reset in the
+    #    cycle done would rise shows an unreleased ciphertext, docs/crypto.md; that is not the planted leak)
+    Case("aes128 key isolation", [AES], "aes128", "secure", Status.PASS, assumes=[RESET_AT_POWER_UP],
+         secure=Secure(["key"], ["block_out"], release=["block_out if done"]), slow=True),
     Case("aes128 BUG_LEAK found", [AES], "aes128", "secure", Status.FAIL, defines={"BUG_LEAK": "1"},
+         assumes=[RESET_AT_POWER_UP], max_depth=3, depth=6,
          secure=Secure(["key"], ["block_out"], release=["block_out if done"]), slow=True),
     Case("chacha20 BUG_LEAK found", [CHACHA], "chacha20_core", "secure", Status.FAIL, defines={"BUG_LEAK": "1"},
+         assumes=[RESET_AT_POWER_UP], max_depth=3, depth=6,
          secure=Secure(["key"], ["block"], release=["block if done"]), slow=True),
     # open-source cores by another author (secworks, BSD-2-Clause), never committed here
     Case("secworks aes_sbox=gf_inverse+affine", [prop("aes_secworks_ref.v"), prop("aes_sbox_ref.v")],
@@ -177,5 +187,7 @@ def test_crypto_property(case: Case) -> None:
         return
     failing = [p for p in run.properties if p.status == Status.FAIL]
     assert failing and all(p.checked for p in failing)   # the kernel replayed each trace
+    if case.max_depth is not None:
+        assert all(p.depth is not None and p.depth <= case.max_depth for p in failing), [p.depth for p in failing]
     outcomes = replay_run(run, out=io.StringIO())
     assert outcomes and all(o.status == REPRODUCED for o in outcomes), [o.summary() for o in outcomes]
