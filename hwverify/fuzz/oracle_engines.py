@@ -152,53 +152,18 @@ def check(case: SystemCase, solvers: Sequence[str], rotation: int = 0, kernel: b
 def _correspondence(system: TransitionSystem, kind, bmc, sim_k: int | None, solver: str, seed: int,
                     kernel: bool) -> list[str]:
     """The signal-correspondence engine (prover/equiv.py) as a third prover of the same property."""
-    try:
-        p = run_engine(system, "equiv", Mode.PROVE, solver, KIND_BOUND, seed=seed).properties[0]
-    except Exception as e:  # noqa: BLE001
-        return [f"equiv engine crashed: {type(e).__name__}: {e}"]
-    label, out = f"equiv[{solver}]", []
-    if p.status == ERROR:
-        out.append(f"{label}: ERROR on a well-formed system: {p.reason}")
-    elif p.status == PASS:
-        if kernel and not (rep := check_certificate(system, p.certificate)).ok:
-            out.append(f"{label}: kernel rejects the PASS certificate: {'; '.join(rep.details)}")
-        for other, q in (("kind", kind), ("bmc", bmc)):
-            if q.status == FAIL:
-                out.append(f"CRITICAL {label} PASS contradicted by {other} FAIL at depth {q.depth}")
-        if sim_k is not None:
-            out.append(f"CRITICAL {label} PASS contradicted by simulation failing at cycle {sim_k}")
-    elif p.status == FAIL:
-        if not (rep := check_trace(system, p.trace)).ok:
-            out.append(f"{label}: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
+    def depth_problems(p, label: str) -> list[str]:
         if bmc.status in (PASS, FAIL) and p.depth <= BMC_BOUND and (bmc.status, bmc.depth) != (FAIL, p.depth):
-            out.append(f"{label} FAIL at depth {p.depth} but bmc says {bmc.status} depth {bmc.depth}")
-        if kind.status == PASS:
-            out.append(f"CRITICAL kind PASS contradicted by {label} FAIL at depth {p.depth}")
-    return out
+            return [f"{label} FAIL at depth {p.depth} but bmc says {bmc.status} depth {bmc.depth}"]
+        return []
+    return _another_prover(system, "equiv", f"equiv[{solver}]", solver, seed, kind, bmc, sim_k, kernel,
+                           depth_problems)
 
 
 def _pdr(system: TransitionSystem, kind, bmc, sim_k: int | None, kernel: bool) -> list[str]:
     """IC3/PDR as a fourth prover (CaDiCaL whatever the rotation: it has no other solver)."""
-    try:
-        p = run_engine(system, "pdr", Mode.PROVE, "bitwuzla", KIND_BOUND).properties[0]
-    except Exception as e:  # noqa: BLE001
-        return [f"pdr engine crashed: {type(e).__name__}: {e}"]
-    label, out = "pdr", []
-    if p.status == ERROR:
-        out.append(f"{label}: ERROR on a well-formed system: {p.reason}")
-    elif p.status == PASS:
-        if kernel and not (rep := check_certificate(system, p.certificate)).ok:
-            out.append(f"{label}: kernel rejects the PASS certificate: {'; '.join(rep.details)}")
-        for other, q in (("kind", kind), ("bmc", bmc)):
-            if q.status == FAIL:
-                out.append(f"CRITICAL {label} PASS contradicted by {other} FAIL at depth {q.depth}")
-        if sim_k is not None:
-            out.append(f"CRITICAL {label} PASS contradicted by simulation failing at cycle {sim_k}")
-    elif p.status == FAIL:
-        if not (rep := check_trace(system, p.trace)).ok:
-            out.append(f"{label}: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
-        if kind.status == PASS:
-            out.append(f"CRITICAL kind PASS contradicted by {label} FAIL at depth {p.depth}")
+    def depth_problems(p, label: str) -> list[str]:
+        out = []
         minimal = "(minimal depth)" in (p.reason or "")
         if bmc.status == PASS and p.depth <= BMC_BOUND:
             out.append(f"{label} FAIL at depth {p.depth} but bmc says PASS to {BMC_BOUND}")
@@ -206,6 +171,35 @@ def _pdr(system: TransitionSystem, kind, bmc, sim_k: int | None, kernel: bool) -
             out.append(f"{label} FAIL at depth {p.depth} ({p.reason}) but bmc's minimal depth is {bmc.depth}")
         if sim_k is not None and minimal and p.depth > sim_k:
             out.append(f"{label} FAIL at depth {p.depth} claims minimal, simulation fails at cycle {sim_k}")
+        return out
+    return _another_prover(system, "pdr", "pdr", "bitwuzla", 0, kind, bmc, sim_k, kernel, depth_problems)
+
+
+def _another_prover(system: TransitionSystem, engine: str, label: str, solver: str, seed: int, kind, bmc,
+                    sim_k: int | None, kernel: bool, depth_problems) -> list[str]:
+    """``engine``'s verdict against k-induction, BMC, simulation and the kernel (its FAIL depths by
+    ``depth_problems``, which differ: the correspondence engine's FAILs come from BMC, PDR's need not)."""
+    try:
+        p = run_engine(system, engine, Mode.PROVE, solver, KIND_BOUND, seed=seed).properties[0]
+    except Exception as e:  # noqa: BLE001
+        return [f"{engine} engine crashed: {type(e).__name__}: {e}"]
+    out: list[str] = []
+    if p.status == ERROR:
+        out.append(f"{label}: ERROR on a well-formed system: {p.reason}")
+    elif p.status == PASS:
+        if kernel and not (rep := check_certificate(system, p.certificate)).ok:
+            out.append(f"{label}: kernel rejects the PASS certificate: {'; '.join(rep.details)}")
+        for other, q in (("kind", kind), ("bmc", bmc)):
+            if q.status == FAIL:
+                out.append(f"CRITICAL {label} PASS contradicted by {other} FAIL at depth {q.depth}")
+        if sim_k is not None:
+            out.append(f"CRITICAL {label} PASS contradicted by simulation failing at cycle {sim_k}")
+    elif p.status == FAIL:
+        if not (rep := check_trace(system, p.trace)).ok:
+            out.append(f"{label}: kernel rejects the FAIL trace: {'; '.join(rep.details)}")
+        out += depth_problems(p, label)
+        if kind.status == PASS:
+            out.append(f"CRITICAL kind PASS contradicted by {label} FAIL at depth {p.depth}")
     return out
 
 
