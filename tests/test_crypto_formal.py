@@ -37,6 +37,8 @@ AES = str(ROOT / "designs" / "verilog" / "aes" / "aes128.v")
 SHA = str(ROOT / "designs" / "verilog" / "crypto" / "sha256_core.v")
 CHACHA = str(ROOT / "designs" / "verilog" / "crypto" / "chacha20_core.v")
 RESET_AT_POWER_UP = "rst_n || $initstate"
+CRYPTO_DIR = ROOT / "designs" / "verilog" / "crypto"
+ACCEL = [str(PROPS / "crypto_accel_props.v"), str(CRYPTO_DIR / "crypto_accel.v"), SHA, CHACHA]
 CORPUS = Path(os.environ.get("HWVERIFY_CORPUS", Path.home() / ".cache" / "hwverify" / "corpus"))
 
 pytestmark = pytest.mark.skipif(not have_iverilog(), reason="pyverilog preprocesses with Icarus, replay runs it")
@@ -65,11 +67,12 @@ class Case:
     corpus: str | None = None        # secworks-<core> folder the case needs
     assumes: list[str] = field(default_factory=list)
     max_depth: int | None = None     # a FAIL's trace is at most this long (the planted bug, not another one)
+    include: list[str] = field(default_factory=list)
 
     def task(self) -> Task:
         return Task(design=self.design, top=self.top, mode=self.mode, defines=self.defines, gate=self.gate,
                     secure=self.secure, engine=self.engine, depth=self.depth, timeout=self.timeout,
-                    assumes=self.assumes, name=self.id)
+                    assumes=self.assumes, include=self.include, name=self.id)
 
 
 def sbox_gate(top: str, design: str = AES, frontend: str | None = None) -> Gate:
@@ -120,6 +123,11 @@ CASES = [
          slow=True),
     Case("chacha20 BUG_ROUNDS found", [prop("chacha_ref.v"), CHACHA], "chacha20_control_check", "bmc", Status.FAIL,
          defines={"BUG_ROUNDS": "1"}, depth=80, slow=True),
+    # the accelerator: each engine's operation takes exactly its documented cycle count (PDR, ~250 s loaded)
+    Case("crypto_accel cycle counts", ACCEL, "crypto_accel_timing_check", "prove", Status.PASS,
+         include=[str(CRYPTO_DIR)], slow=True),
+    Case("crypto_accel BUG_ROUNDS found", ACCEL, "crypto_accel_timing_check", "bmc", Status.FAIL,
+         defines={"BUG_ROUNDS": "1"}, depth=16, include=[str(CRYPTO_DIR)], slow=True),
     # 5. planted leaks: the key reaches the data output while busy (resets only at power-up: a reset in the
     #    cycle done would rise shows an unreleased ciphertext, docs/crypto.md; that is not the planted leak)
     Case("aes128 key isolation", [AES], "aes128", "secure", Status.PASS, assumes=[RESET_AT_POWER_UP],
