@@ -204,3 +204,31 @@ def test_shared_obligations_are_decided_once_and_never_confused(counter):
     assert again.ok and any("same obligation" in d for d in again.details)
     weak = check_certificate(counter, cert(counter, [p], 2), decided=decided)
     assert not weak.ok and weak.details[-1] == "step: sat"
+
+
+def _lookup_table_system(entry3: int = 5):
+    """A 16-entry lookup table x -> 7x as a constant array inside the property (no array variable anywhere);
+    ``entry3`` other than 5 plants a wrong entry."""
+    from hwverify.semantics.system import TransitionSystem
+    s = TransitionSystem(name="rom")
+    x = s.add_input("x", T.BV(4))
+    table = T.const_array(T.const(0, 4), 4)
+    for i in range(16):
+        table = T.write(table, T.const(i, 4), T.const(entry3 if i == 3 else (i * 7) & 15, 4))
+    s.add_assert("rom_ok", T.eq(T.read(table, x), T.mul(x, T.const(7, 4))))
+    return s
+
+
+@pytest.mark.parametrize("solver", KERNEL_SOLVERS)
+def test_constant_tables_are_arrays_to_every_solver(solver):
+    """Regression: the obligations once declared QF_BV when no *variable* was an array; cvc5 and bitwuzla
+    then refused the script and z3 mis-answered 'sat' on secworks' AES S-box table."""
+    from hwverify.kernel.bounded import build_bounded
+    from hwverify.kernel.flatten import uses_arrays_after
+    for entry3, valid in ((5, True), (6, False)):
+        s = _lookup_table_system(entry3)
+        p = s.asserts[0].term
+        assert uses_arrays_after(s, None)
+        assert build_bounded(s, [(p, 1)]).header.startswith("(set-logic QF_ABV)")
+        report = check_certificate(s, Certificate("rom_ok", [p], 1, False, "test", "none"), solver=solver)
+        assert report.ok == valid, report.details

@@ -122,6 +122,21 @@ def flatten_system(system: TransitionSystem) -> Flattened | None:
 
 
 def uses_arrays_after(system: TransitionSystem, flat: Flattened | None) -> bool:
-    """Whether obligations over ``system`` keep arrays (after flattening the small ones, when ``flat`` is given)."""
-    variables = flat[0].variables if flat is not None else system.variables
-    return any(isinstance(v.sort, T.Array) for v in variables)
+    """Whether obligations over ``system`` keep arrays (after flattening the small ones, when ``flat`` is given).
+
+    Not only array variables: a lookup table (``wire [7:0] sbox [0:255]`` assigned
+    entry by entry) is a constant array inside the terms. Declared ``QF_BV``, z3
+    4.15.4 answered ``sat`` in 4 s to an obligation over such a table that is
+    ``unsat`` (secworks' AES S-box against its GF(2^8) definition), and cvc5 and
+    bitwuzla refuse the script: the logic must say arrays whenever a term does.
+    """
+    target, props = (flat[0], flat[1].terms(_property_terms(system))) if flat is not None else \
+        (system, _property_terms(system))
+    if any(isinstance(v.sort, T.Array) for v in target.variables):
+        return True
+    roots = [*target.init.values(), *target.next.values(), *target.constraints, *props]
+    return any(isinstance(t.sort, T.Array) for t in T.postorder(roots))
+
+
+def _property_terms(system: TransitionSystem) -> list[Term]:
+    return [p.term for p in system.asserts + system.covers + system.justice]
