@@ -49,6 +49,7 @@ bench: setup
 	$(VPY) bench/verilog_lowering.py
 	$(VPY) bench/equiv.py
 	$(VPY) bench/sby_compare.py
+	$(VPY) bench/crypto.py
 	@if ! command -v yosys-abc >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
 	  echo "installing yosys (yosys-abc, SymbiYosys' abc pdr peer) with apt-get"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq yosys >/dev/null) \
