@@ -13,6 +13,7 @@ import re
 import shutil
 import struct
 import subprocess
+import tomllib
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -124,9 +125,10 @@ def test_project_report_renders_table_and_waveforms(tmp_path, monkeypatch, capsy
     dom = _rendered_dom(page, tmp_path)
     assert len(dom.find("table", "summary")) == 1
     links = dom.find("a")
-    assert len([a for a in links if a["href"].startswith("#task-")]) == 8   # the summary: one row per task
+    tasks = tomllib.loads(PROJECT.read_text())["tasks"]
+    assert len([a for a in links if a["href"].startswith("#task-")]) == len(tasks)   # the summary: a row per task
     waves = dom.find("svg", "waveform")
-    assert len(waves) == 5   # counter_bug, counter_cover, handshake_sv (2 assertions), btor2_memory
+    assert len(waves) == 6   # counter_bug, counter_cover, handshake_sv (2 assertions), btor2_memory, secure_cipher_leak
     assert {w["data-marked"] for w in waves} >= {"10", "9"}
     assert dom.find("rect", "marked-step") and dom.find("g", "bus-value", data_value="a")   # count = 10 at step 10
     assert dom.find("g", "signal", data_name="count")
