@@ -239,3 +239,15 @@ def test_sby_abc_pdr_proves_what_k_induction_cannot(tmp_path, monkeypatch):
     _, runs = run_sby(str(path), ["pdr"])
     (run,) = runs
     assert run.status == PASS and run.engine == "pdr" and run.properties[0].checked is True
+
+
+def test_parallel_project_tasks_share_the_cores(monkeypatch):
+    """``hwverify run -j N``: each auto task races its members on cores/N slots, not on every core."""
+    import hwverify.run.executor as executor
+    monkeypatch.setattr(executor.os, "cpu_count", lambda: 4)
+    tasks = [Task(system=wrap_counter(), mode="prove", name=f"t{i}", depth=3, isolate=False) for i in range(2)]
+    tasks.append(Task(system=wrap_counter(), mode="prove", name="mine", depth=3, jobs=3, isolate=False))
+    runs = executor.run_tasks(tasks, jobs=2)
+    assert [r.status for r in runs] == [PASS] * 3, [r.error for r in runs]
+    assert [r.task.jobs for r in runs] == [2, 2, 3]
+    assert [r.result.stats["jobs"] for r in runs] == [2, 2, 3]   # what each race really ran with

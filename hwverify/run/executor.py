@@ -20,9 +20,10 @@ only result classes accepted), not as arbitrary pickles.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import uuid
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
-from dataclasses import fields
+from dataclasses import fields, replace
 from multiprocessing import get_context
 from typing import Any, Callable, Sequence
 
@@ -75,6 +76,10 @@ def run_tasks(tasks: Sequence[Task], jobs: int = 1, on_done: OnDone | None = Non
         return dask_tasks(tasks, dask, jobs=jobs, on_done=on_done)
     if jobs <= 1 or len(tasks) <= 1:
         return task_sequence(tasks, on_done, progress)
+    # a portfolio task races its members on the core count by default: ``jobs`` of them at once
+    # share the cores instead of each taking all of them
+    share = max(1, (os.cpu_count() or 1) // jobs)
+    tasks = [t if t.jobs is not None else replace(t, jobs=share) for t in tasks]
     results: dict[int, RunResult] = {}
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"))
     futures: dict[Future, int] = {pool.submit(verify, t): i for i, t in enumerate(tasks)}
