@@ -32,9 +32,12 @@ def cluster():
 
 
 def _verdicts(runs) -> list[tuple]:
-    """What must not depend on the executor: per task its status, exit code and per-property evidence."""
+    """What must not depend on the executor: per task its status, exit code and per-property evidence.
+
+    Not a PASS's depth: that is the k of whichever member of an auto race won, which depends on
+    how many members ran at once (a FAIL's depth is the minimal one whoever finds it)."""
     return [(r.task.name, r.status, r.exit_code, r.cached,
-             [(p.name, p.kind, p.status, p.depth, p.checked, p.certificate is not None,
+             [(p.name, p.kind, p.status, None if p.status == Status.PASS else p.depth, p.checked, p.certificate is not None,
                p.trace.depth if p.trace else None, str(p.loc)) for p in r.properties]) for r in runs]
 
 
