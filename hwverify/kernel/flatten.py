@@ -16,7 +16,11 @@ extensional. With ``a`` a tuple ``(a_0 .. a_{n-1})``:
   a = b           = a_0 = b_0 ∧ ... ∧ a_{n-1} = b_{n-1}
 
 An array variable ``m`` becomes fresh variables ``m[k]``, with init and next
-rewritten element by element. Arrays with wider indices are kept as arrays.
+rewritten element by element. Arrays with wider indices are kept as arrays,
+except lookup tables: a read of a *ground* array (no variable in it, as a
+``wire [7:0] sbox [0:255]`` assigned entry by entry) of up to 2^8 elements
+becomes the ite chain above over the table's elements (same rules), which the
+bit-vector solvers decide in seconds where their array theories took minutes.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from hwverify.semantics.system import TransitionSystem
 from hwverify.semantics.terms import Term
 
 MAX_INDEX_WIDTH = 6  # up to 64 elements per array
+MAX_TABLE_INDEX_WIDTH = 8  # lookup tables (ground arrays) up to 256 elements
 
 Flat = Union[Term, tuple[Term, ...]]  # a term, or the elements of a flattened array
 
@@ -51,6 +56,7 @@ class ArrayFlattener:
                     taken.add(name)
                     elems.append(T.var(name, T.BV(v.sort.elem_width)))
                 self.memo[v] = tuple(elems)
+        self.tables: dict[Term, tuple[Term, ...] | None] = {}
 
     def flat(self, roots: Sequence[Term]) -> list[Flat]:
         memo = self.memo
@@ -60,6 +66,10 @@ class ArrayFlattener:
             args = [memo[a] for a in node.args]
             op = node.op
             if not any(isinstance(a, tuple) for a in args) and not _small(node.sort):
+                table = self.table(args[0]) if op == "read" else None
+                if table is not None:
+                    memo[node] = _lookup(table, args[1])
+                    continue
                 same = all(n is o for n, o in zip(args, node.args))
                 memo[node] = node if same else T.apply(op, args, node.params, node.sort)
             elif op == "const_array":
@@ -71,17 +81,19 @@ class ArrayFlattener:
                 c, a, b = args
                 memo[node] = tuple(T.ite(c, x, y) for x, y in zip(a, b))
             elif op == "read":
-                arr, idx = args
-                out = arr[-1]
-                for k in range(len(arr) - 2, -1, -1):
-                    out = T.ite(T.eq(idx, T.const(k, idx.width)), arr[k], out)
-                memo[node] = out
+                memo[node] = _lookup(args[0], args[1])
             elif op == "eq":
                 a, b = args
                 memo[node] = T.and_all(T.eq(x, y) for x, y in zip(a, b))
             else:
                 raise ValueError(f"cannot flatten operator {op!r} over an array")
         return [memo[r] for r in roots]
+
+    def table(self, arr: Term) -> tuple[Term, ...] | None:
+        """The elements of ``arr`` if it is a lookup table (ground, at most 2^8 elements), else None."""
+        if arr not in self.tables:
+            self.tables[arr] = _table_elements(arr)
+        return self.tables[arr]
 
     def terms(self, roots: Sequence[Term]) -> list[Term]:
         """``roots`` (bit-vector terms) rewritten."""
@@ -98,12 +110,46 @@ class ArrayFlattener:
         return out
 
 
+def _lookup(elements: tuple[Term, ...], idx: Term) -> Term:
+    """read(a, idx) over the elements of ``a``: an ite chain on the index."""
+    out = elements[-1]
+    for k in range(len(elements) - 2, -1, -1):
+        out = T.ite(T.eq(idx, T.const(k, idx.width)), elements[k], out)
+    return out
+
+
+def _table_elements(arr: Term) -> tuple[Term, ...] | None:
+    """The elements of a ground array term, by the rules above; None if it is not a small ground array."""
+    if not isinstance(arr.sort, T.Array) or arr.sort.index_width > MAX_TABLE_INDEX_WIDTH or T.free_vars([arr]):
+        return None
+    elems: dict[Term, tuple[Term, ...]] = {}
+    for node in T.postorder([arr]):
+        if not isinstance(node.sort, T.Array):
+            continue
+        if node.op == "const_array":
+            elems[node] = (node.args[0],) * (1 << node.sort.index_width)
+        elif node.op == "write":
+            a, idx, val = node.args
+            elems[node] = tuple(T.ite(T.eq(idx, T.const(k, idx.width)), val, e) for k, e in enumerate(elems[a]))
+        elif node.op == "ite":
+            c, a, b = node.args
+            elems[node] = tuple(T.ite(c, x, y) for x, y in zip(elems[a], elems[b]))
+        else:
+            return None   # anything else stays an array: correct, only slower
+    return elems[arr]
+
+
+def _reads_table(system: TransitionSystem) -> bool:
+    roots = [*system.init.values(), *system.next.values(), *system.constraints, *_property_terms(system)]
+    return any(t.op == "read" and _table_elements(t.args[0]) is not None for t in T.postorder(roots))
+
+
 Flattened = tuple[TransitionSystem, ArrayFlattener]
 
 
 def flatten_system(system: TransitionSystem) -> Flattened | None:
     """The system with its small arrays flattened and the rewriter for further terms, or None if it has none."""
-    if not any(_small(v.sort) for v in system.variables):
+    if not any(_small(v.sort) for v in system.variables) and not _reads_table(system):
         return None
     fl = ArrayFlattener(system)
     init: dict[Term, Term] = {}
