@@ -109,7 +109,7 @@ def test_timed_run_without_depth_goes_past_the_default(tmp_path, capsys, engine)
 def test_timeout_reason_says_the_depth_reached(engine):
     run = verify(Task(system=deep_invariant(), engine=engine, timeout=1.5))
     (prop,) = run.properties
-    assert prop.status == TIMEOUT and prop.depth is not None and 0 < prop.depth < 10_000
+    assert prop.status == TIMEOUT and prop.depth is not None and 0 < prop.depth < 1_000_000   # reached, no cap
     assert f"no counterexample up to step {prop.depth}" in prop.reason
 
 

@@ -30,7 +30,7 @@ def run_json(capsys, *args) -> tuple[int, dict]:
 
 def test_prove_inductive_counter_with_certificate(tmp_path, capsys):
     cert_dir = str(tmp_path / "certs")
-    code, out = run_json(capsys, "prove", GOOD, "--certificate", cert_dir)
+    code, out = run_json(capsys, "prove", GOOD, "--engine", "kind", "--certificate", cert_dir)
     assert code == 0 and out["status"] == "PASS"
     assert all(p["status"] == "PASS" and p["evidence_checked"] for p in out["properties"])
     assert any(p["k"] > 1 for p in out["properties"]), "the bundled counter should need k-induction"
