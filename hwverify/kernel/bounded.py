@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from hwverify.formats import smtlib
-from hwverify.kernel.flatten import Flattened, flatten_system, uses_arrays_after
+from hwverify.kernel.flatten import Flattened, flatten_system
 from hwverify.kernel.obligations import Frames, relevant_states
 from hwverify.kernel.session import IncrementalDecider
 from hwverify.semantics import terms as T
@@ -85,7 +85,8 @@ def build_bounded(system: TransitionSystem, claims: Sequence[tuple[Term, int]],
                 row.append(None)
         goal_roots.append(row)
     # the precise logic matters: z3 answers incremental QF_BV queries with its SAT core, QF_ABV ones far slower
-    logic = "QF_ABV" if uses_arrays_after(system, None) else "QF_BV"
+    # decided from what is printed: a constant table left as an array needs the array logic too
+    logic = "QF_ABV" if any(isinstance(t.sort, T.Array) for t in T.postorder(roots)) else "QF_BV"
     lines = smtlib.script(roots, logic=logic, check=False).splitlines()
     asserts = lines[len(lines) - len(roots):]
     if any(not (a.startswith("(assert ") and a.endswith(")")) for a in asserts):

@@ -72,14 +72,8 @@ class ArrayFlattener:
                     continue
                 same = all(n is o for n, o in zip(args, node.args))
                 memo[node] = node if same else T.apply(op, args, node.params, node.sort)
-            elif op == "const_array":
-                memo[node] = (args[0],) * (1 << node.sort.index_width)
-            elif op == "write":
-                arr, idx, val = args
-                memo[node] = tuple(T.ite(T.eq(idx, T.const(k, idx.width)), val, e) for k, e in enumerate(arr))
-            elif op == "ite":
-                c, a, b = args
-                memo[node] = tuple(T.ite(c, x, y) for x, y in zip(a, b))
+            elif op in ("const_array", "write", "ite"):
+                memo[node] = _elements(node, args)
             elif op == "read":
                 memo[node] = _lookup(args[0], args[1])
             elif op == "eq":
@@ -118,6 +112,18 @@ def _lookup(elements: tuple[Term, ...], idx: Term) -> Term:
     return out
 
 
+def _elements(node: Term, args: list) -> tuple[Term, ...]:
+    """The elements of array ``node`` (``const_array``, ``write`` or ``ite``) from its arguments, arrays among
+    them already as tuples of elements."""
+    if node.op == "const_array":
+        return (args[0],) * (1 << node.sort.index_width)
+    if node.op == "write":
+        arr, idx, val = args
+        return tuple(T.ite(T.eq(idx, T.const(k, idx.width)), val, e) for k, e in enumerate(arr))
+    c, a, b = args
+    return tuple(T.ite(c, x, y) for x, y in zip(a, b))
+
+
 def _table_elements(arr: Term) -> tuple[Term, ...] | None:
     """The elements of a ground array term, by the rules above; None if it is not a small ground array."""
     if not isinstance(arr.sort, T.Array) or arr.sort.index_width > MAX_TABLE_INDEX_WIDTH or T.free_vars([arr]):
@@ -126,16 +132,9 @@ def _table_elements(arr: Term) -> tuple[Term, ...] | None:
     for node in T.postorder([arr]):
         if not isinstance(node.sort, T.Array):
             continue
-        if node.op == "const_array":
-            elems[node] = (node.args[0],) * (1 << node.sort.index_width)
-        elif node.op == "write":
-            a, idx, val = node.args
-            elems[node] = tuple(T.ite(T.eq(idx, T.const(k, idx.width)), val, e) for k, e in enumerate(elems[a]))
-        elif node.op == "ite":
-            c, a, b = node.args
-            elems[node] = tuple(T.ite(c, x, y) for x, y in zip(elems[a], elems[b]))
-        else:
+        if node.op not in ("const_array", "write", "ite"):
             return None   # anything else stays an array: correct, only slower
+        elems[node] = _elements(node, [elems.get(a, a) for a in node.args])
     return elems[arr]
 
 
