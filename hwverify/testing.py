@@ -77,12 +77,21 @@ def format_failure(system: TransitionSystem, result: Result, max_signals: int = 
 def _run(dut: Any, mode: Mode, engine: str | None, depth: int, solver: str, check: bool,
          timeout: float | None, isolate: bool) -> Result:
     system = lower(dut)
-    run: RunResult = verify(Task(system=system, mode=mode, engine=engine, depth=depth, solver=solver, check=check,
-                                 timeout=timeout, isolate=isolate, name=system.name))
+    return _verdict(Task(system=system, mode=mode, engine=engine, depth=depth, solver=solver, check=check,
+                         timeout=timeout, isolate=isolate, name=system.name))
+
+
+def _verdict(task: Task, want: str = PASS) -> Result:
+    """Run ``task``; its result if the verdict is ``want``, else raise (a user error as itself)."""
+    run: RunResult = verify(task)
     if run.error is not None:
         raise run.error
-    if run.status != PASS:
-        raise AssertionError(format_failure(system, run.result))
+    if run.status != want:
+        if want == FAIL:
+            raise AssertionError(f"expected a leak, got {run.status} for {task.name}: "
+                                 + "; ".join(f"{p.name}: {p.status}{' (' + p.reason + ')' if p.reason else ''}"
+                                             for p in run.properties))
+        raise AssertionError(format_failure(run.system, run.result))
     return run.result
 
 
@@ -116,14 +125,4 @@ def secure(dut: Any, secret: Sequence[str], public: Sequence[str], *, when: str 
     task = Task(mode=Mode.SECURE, secure=spec, engine=engine, depth=depth, solver=solver, check=check,
                 timeout=timeout, isolate=isolate, assumes=list(assumes), **source)
     task.name = task.label()
-    run: RunResult = verify(task)
-    if run.error is not None:
-        raise run.error
-    want = FAIL if expect.lower() == "fail" else PASS
-    if run.status != want:
-        if want == FAIL:
-            raise AssertionError(f"expected a leak, got {run.status} for {task.name}: "
-                                 + "; ".join(f"{p.name}: {p.status}{' (' + p.reason + ')' if p.reason else ''}"
-                                             for p in run.properties))
-        raise AssertionError(format_failure(run.system, run.result))
-    return run.result
+    return _verdict(task, FAIL if expect.lower() == "fail" else PASS)
