@@ -51,17 +51,16 @@ from hwverify.prover.engine import Engine, explored, undecided
 from hwverify.prover.kind import StepCase
 from hwverify.prover.pdr.block import Obligation, strengthen
 from hwverify.prover.pdr.context import Context
-from hwverify.prover.pdr.engine import CONSTANT, EQUIVALENT
+from hwverify.prover.pdr.engine import invariant_result, model_facts, obligation_trace
 from hwverify.prover.pdr.frames import transition_clauses
 from hwverify.prover.pdr.model import BitModel, Cube
 from hwverify.prover.pdr.propagate import propagate
-from hwverify.prover.pdr.sat import SOLVER_NAME, OutOfTime, Sat
+from hwverify.prover.pdr.sat import OutOfTime, Sat
 from hwverify.prover.result import FAIL, PASS, Deadline, EngineOptions, PropertyResult, Result
 from hwverify.prover.solvers import SAT, UNSAT
 from hwverify.semantics import terms as T
 from hwverify.semantics.certificate import Certificate
 from hwverify.semantics.system import Property, TransitionSystem
-from hwverify.semantics.trace import Trace
 from hwverify.semantics.transform import cone_of_influence
 
 __all__ = ["KindPDR", "RelativeHoudini", "word_pairs"]
@@ -154,16 +153,6 @@ def word_pairs(model: BitModel) -> list[Cube]:
                     if len(out) >= MAX_PAIRS:
                         return out
     return out
-
-
-def _facts(model: BitModel) -> tuple[list[T.Term], list[str]]:
-    """What the bit-level model assumes of every reachable state (constant and merged latches), with names.
-
-    IC3's lemmas are about the reduced model, so every certificate built from
-    them carries these facts too (each is inductive on its own).
-    """
-    constants, equal = model.constant_terms(), model.equivalence_terms()
-    return constants + equal, [CONSTANT] * len(constants) + [EQUIVALENT] * len(equal)
 
 
 class _Ic3Run:
@@ -260,23 +249,12 @@ class KindPDR(Engine):
     def _ic3_result(self, ic3: _Ic3Run, cone: TransitionSystem, prop: Property, what: str,
                     data: object) -> PropertyResult:
         """IC3's own verdict, with the evidence the pdr engine gives (a k = 1 invariant, a trace)."""
-        model, ctx = ic3.model, ic3.ctx
         if what == "pass":
-            cubes = ctx.background + ctx.frames.invariant(data)  # type: ignore[arg-type]
-            fixed, tags = _facts(model)
-            invariant = fixed + [model.lemma_term(c) for c in cubes]
-            cert = Certificate(prop.name, invariant or [T.true()], 1, False, "pdr", SOLVER_NAME,
-                               lemmas=tags + [f"pdr lemma {i}" for i in range(len(cubes))])
-            return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,
-                                  reason=f"inductive invariant of {len(invariant)} clauses found by pdr "
-                                         f"at frame {data}")
-        first: Obligation = data  # type: ignore[assignment]
-        chain = first.chain()
-        frames = model.trace_frames(cone, {abs(l): l > 0 for l in first.state},
-                                    [{abs(l): l > 0 for l in ob.inputs} for ob in chain])
-        depth = len(frames) - 1
+            return invariant_result(ic3.model, prop, ic3.ctx, data)  # type: ignore[arg-type]
+        trace = obligation_trace(ic3.model, cone, prop, data)  # type: ignore[arg-type]
+        depth = trace.depth
         note = "minimal depth" if depth == ic3.k else f"not necessarily minimal (frontier {ic3.k})"
-        return PropertyResult(prop.name, prop.kind, FAIL, depth=depth, trace=Trace(prop.name, "assert", frames),
+        return PropertyResult(prop.name, prop.kind, FAIL, depth=depth, trace=trace,
                               loc=prop.loc, reason=f"pdr: counterexample at step {depth} ({note})")
 
     def check(self, bound: int) -> Result:
@@ -369,7 +347,7 @@ class KindPDR(Engine):
                 new = ic3.strengthening(self._until(length, deadline))
                 if new is not None and set(new) != set(kept):
                     kept, step = new, None
-                    fixed, tags = _facts(ic3.model)
+                    fixed, tags = model_facts(ic3.model)
                     facts = fixed + [ic3.model.lemma_term(c) for c in kept]
                     stats["candidates"], stats["kept"] = len(ic3.candidates()), len(kept)
             spent["ic3"] += time.monotonic() - t0

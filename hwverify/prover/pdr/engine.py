@@ -114,7 +114,7 @@ class PDR(Engine):
                 fixed = propagate(ctx)
                 self.progress(f"pdr: frame {k}, {ctx.frames.count()} lemmas")
                 if fixed is not None:
-                    return self._pass(model, prop, ctx, fixed + 1)
+                    return invariant_result(model, prop, ctx, fixed + 1)
         except OutOfTime:
             return PropertyResult(prop.name, prop.kind, TIMEOUT, depth=k - 1 if k > 0 else None, loc=prop.loc,
                                   reason=f"pdr: out of time at frame {k} with {ctx.frames.count()} lemmas; "
@@ -123,27 +123,11 @@ class PDR(Engine):
             stats.update(ctx.stats.to_json())
             stats.update({"frames": k, "lemmas": ctx.frames.count(), "time": round(time.monotonic() - start, 3)})
 
-    def _pass(self, model: BitModel, prop: Property, ctx: Context, level: int) -> PropertyResult:
-        cubes = ctx.background + ctx.frames.invariant(level)
-        constants, equal = model.constant_terms(), model.equivalence_terms()
-        invariant = constants + equal + [model.lemma_term(c) for c in cubes]
-        # one name per conjunct: report/invariant.py groups them by these names
-        cert = Certificate(prop.name, invariant or [T.true()], 1, False, "pdr", SOLVER_NAME,
-                           lemmas=[CONSTANT] * len(constants) + [EQUIVALENT] * len(equal)
-                           + [f"houdini clause {i}" for i in range(len(ctx.background))]
-                           + [f"lemma {i}" for i in range(len(cubes) - len(ctx.background))])
-        return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,
-                              reason=f"inductive invariant of {len(invariant)} clauses found by pdr at frame {level}")
-
     def _fail(self, model: BitModel, cone: TransitionSystem, prop: Property, first: Obligation, frontier: int,
               deadline: Deadline, start: float) -> PropertyResult:
-        chain = first.chain()
-        model_inputs = [{abs(l): l > 0 for l in ob.inputs} for ob in chain]
-        state0 = {abs(l): l > 0 for l in first.state}
-        frames = model.trace_frames(cone, state0, model_inputs)
-        depth = len(frames) - 1
+        trace = obligation_trace(model, cone, prop, first)
+        depth = trace.depth
         minimal = depth == frontier
-        trace = Trace(prop.name, "assert", frames)
         if not minimal:
             shorter = self._shorter(cone, prop, depth, deadline, time.monotonic() - start)
             if shorter is not None:
@@ -169,3 +153,32 @@ class PDR(Engine):
         except Exception:  # noqa: BLE001 - a failing helper must not cost the FAIL: IC3's trace stands
             return None
         return p if p.status == FAIL and p.trace is not None and p.depth is not None and p.depth <= depth else None
+
+
+def model_facts(model: BitModel) -> tuple[list[T.Term], list[str]]:
+    """What the bit-level model assumes of every reachable state (constant and merged latches), with the
+    conjunct names report/invariant.py groups them by. IC3's lemmas are about the reduced model, so every
+    certificate built from them carries these facts too (each is inductive on its own)."""
+    constants, equal = model.constant_terms(), model.equivalence_terms()
+    return constants + equal, [CONSTANT] * len(constants) + [EQUIVALENT] * len(equal)
+
+
+def invariant_result(model: BitModel, prop: Property, ctx: Context, level: int) -> PropertyResult:
+    """PASS with IC3's fixpoint at ``level`` as a k = 1 certificate over the word-level system."""
+    cubes = ctx.background + ctx.frames.invariant(level)
+    facts, tags = model_facts(model)
+    invariant = facts + [model.lemma_term(c) for c in cubes]
+    # one name per conjunct: report/invariant.py groups them by these names
+    cert = Certificate(prop.name, invariant or [T.true()], 1, False, "pdr", SOLVER_NAME,
+                       lemmas=tags + [f"houdini clause {i}" for i in range(len(ctx.background))]
+                       + [f"lemma {i}" for i in range(len(cubes) - len(ctx.background))])
+    return PropertyResult(prop.name, prop.kind, PASS, depth=1, certificate=cert, loc=prop.loc,
+                          reason=f"inductive invariant of {len(invariant)} clauses found by pdr at frame {level}")
+
+
+def obligation_trace(model: BitModel, cone: TransitionSystem, prop: Property, first: Obligation) -> Trace:
+    """The counterexample along the chain of obligations from ``first`` (an initial state) to the bad state."""
+    chain = first.chain()
+    frames = model.trace_frames(cone, {abs(l): l > 0 for l in first.state},
+                                [{abs(l): l > 0 for l in ob.inputs} for ob in chain])
+    return Trace(prop.name, "assert", frames)
